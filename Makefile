@@ -1,0 +1,48 @@
+# The README's commands.  `make run` and `make test` set everything up on a fresh machine.
+VENV   ?= .venv
+PYTHON ?= python3
+BIN     = $(VENV)/bin
+FLASK   = $(BIN)/flask --app directory
+STAMP   = $(VENV)/.installed-stamp
+
+.PHONY: install run test lint format worker beat services clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	@echo ""
+	@echo "  The directory is at http://127.0.0.1:5000  (emails: http://127.0.0.1:5000/dev/mailbox)"
+	@echo ""
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	bash scripts/ensure-services.sh
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+worker: install
+	$(BIN)/celery -A workers worker --loglevel INFO
+
+beat: install
+	$(BIN)/celery -A workers beat --loglevel INFO --schedule instance/celerybeat-schedule
+
+services:
+	bash scripts/ensure-services.sh
+
+clean:
+	rm -rf $(VENV) instance test-artifacts .pytest_cache .ruff_cache

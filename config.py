@@ -1,0 +1,141 @@
+"""Settings. Every value comes from an environment variable, with safe local defaults.
+
+`Config` is the local default: a SQLite file under instance/, Celery eager (jobs run in-process
+right after commit), emails written to instance/mail/ as .eml files.  `ProductionConfig`
+refuses to start while anything that must be explicit is still a default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_PATH = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+
+load_dotenv(BASE_DIR / ".env")
+
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def normalize_database_url(url: str) -> str:
+    """Let people paste the URLs their hosting gives them; we always drive psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    ENV_NAME = "local"
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    INSTANCE_DIR = str(INSTANCE_PATH)
+
+    SQLALCHEMY_DATABASE_URI = normalize_database_url(
+        os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'directory.sqlite3'}")
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+    CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
+    CELERY_QUEUE = os.environ.get("CELERY_QUEUE", "directory")
+    # Eager unless a broker is configured: jobs then run in-process right after commit.
+    CELERY_EAGER = env_bool("CELERY_EAGER", not CELERY_BROKER_URL)
+
+    # "smtp://host:port", "smtp+starttls://user:pass@host:587", "smtps://…", or a folder
+    # "file:///path"; unset means instance/mail/.
+    MAIL_URL = os.environ.get("MAIL_URL", f"file://{INSTANCE_PATH / 'mail'}")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Therapist Directory <no-reply@localhost>")
+    # The development mailbox page lists what was "sent" to the local folder.
+    DEV_MAILBOX = env_bool("DEV_MAILBOX", True)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # argon2id parameters (RFC 9106 second recommendation by default).
+    ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 65536)
+    ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", 4)
+
+    # Outbox rows not acknowledged after this long are sent to the broker again.
+    OUTBOX_REDISPATCH_AFTER_SECONDS = env_int("OUTBOX_REDISPATCH_AFTER_SECONDS", 120)
+    OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+
+    EMAIL_TOKEN_MAX_AGE = env_int("EMAIL_TOKEN_MAX_AGE", 72 * 3600)
+    PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 2 * 3600)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+    @classmethod
+    def problems(cls) -> list[str]:
+        """What stops this configuration from starting; empty when it may start."""
+        return []
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    CELERY_EAGER = True
+    CELERY_BROKER_URL = ""
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+    DEV_MAILBOX = True
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    DEV_MAILBOX = env_bool("DEV_MAILBOX", False)
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+
+    @classmethod
+    def problems(cls) -> list[str]:
+        missing = []
+        if cls.SECRET_KEY == DEFAULT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            missing.append("SECRET_KEY must be set to a random value of 32 characters or more")
+        if not os.environ.get("DATABASE_URL"):
+            missing.append("DATABASE_URL must be set (postgresql://user@host/dbname)")
+        if not cls.CELERY_BROKER_URL:
+            missing.append("REDIS_URL (or CELERY_BROKER_URL) must be set (redis://host:6379/0)")
+        if not os.environ.get("MAIL_URL"):
+            missing.append("MAIL_URL must be set (smtp://host:25 or smtp+starttls://…)")
+        return missing
+
+
+CONFIGS = {"local": Config, "test": TestConfig, "production": ProductionConfig}
+
+
+def config_from_environment() -> type[Config]:
+    """The configuration class named by APP_ENV (local, test or production)."""
+    name = os.environ.get("APP_ENV", "local")
+    if name not in CONFIGS:
+        raise RuntimeError(f"APP_ENV={name!r} is not one of {', '.join(CONFIGS)}")
+    return CONFIGS[name]

@@ -1,0 +1,101 @@
+"""The therapist directory: `create_app()` builds the whole application."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from config import BASE_DIR, Config, config_from_environment
+from directory.extensions import celery_init_app, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    configure_settings(app, config, overrides)
+    configure_extensions(app)
+    configure_blueprints(app)
+    configure_templates(app)
+    configure_security_headers(app)
+    configure_errors(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, config: type[Config] | None, overrides: dict) -> None:
+    config = config or config_from_environment()
+    problems = config.problems()
+    if problems:
+        raise RuntimeError(
+            f"Refusing to start with APP_ENV={config.ENV_NAME}:\n  - " + "\n  - ".join(problems)
+        )
+    app.config.from_object(config)
+    app.config.update(overrides)
+    app.instance_path = app.config["INSTANCE_DIR"]
+    os.makedirs(app.instance_path, exist_ok=True)
+
+
+def configure_extensions(app: Flask) -> None:
+    from flask_sqlalchemy.session import Session as FlaskSession
+
+    import directory.models  # noqa: F401 - registers every table on db.metadata
+    from directory.accounts.services import load_user
+    from directory.core.database import configure_engine
+    from directory.core.outbox import install_relay
+    from directory.core.tenancy import install_tenant_filter
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    install_relay(FlaskSession)
+    install_tenant_filter(FlaskSession)
+    celery_init_app(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from directory.accounts.views import bp as accounts_bp
+    from directory.dev.views import bp as dev_bp
+    from directory.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    if app.config["DEV_MAILBOX"]:
+        app.register_blueprint(dev_bp)
+
+
+def configure_templates(app: Flask) -> None:
+    from directory.core import formatting
+
+    formatting.register(app)
+
+
+def configure_security_headers(app: Flask) -> None:
+    from directory.core.security import add_security_headers
+
+    app.after_request(add_security_headers)
+
+
+def configure_errors(app: Flask) -> None:
+    from directory.core.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from directory.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,78 @@
+"""Forms for signing up, signing in and recovering an account."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+PASSWORD_RULES = [
+    DataRequired(message="Choose a password."),
+    Length(min=10, max=128, message="Use between 10 and 128 characters."),
+]
+
+
+def email_field(label: str = "Email address") -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(message="Enter your email address."),
+            Length(max=254, message="That address is too long."),
+            Email(
+                message="Enter a valid email address, like name@example.com.",
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(
+        "Your name",
+        validators=[
+            DataRequired(message="Tell us what to call you."),
+            Length(max=80, message="Keep it under 80 characters."),
+        ],
+        render_kw={"autocomplete": "name"},
+    )
+    email = email_field()
+    password = PasswordField(
+        "Password", validators=PASSWORD_RULES, render_kw={"autocomplete": "new-password"}
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[
+            DataRequired(message="Repeat the password."),
+            EqualTo("password", message="The two passwords differ."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class SignInForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(message="Enter your password.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField("Keep me signed in on this device")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password", validators=PASSWORD_RULES, render_kw={"autocomplete": "new-password"}
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[
+            DataRequired(message="Repeat the password."),
+            EqualTo("password", message="The two passwords differ."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )

@@ -1,0 +1,50 @@
+"""People who sign in: clients, clinic staff and platform staff."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column
+
+from directory.core.models import TimestampMixin, UTCDateTime, check_in
+from directory.extensions import db
+
+
+class PlatformRole(StrEnum):
+    MODERATOR = "moderator"
+    ADMIN = "admin"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(check_in("platform_role", list(PlatformRole)), name="platform_role"),
+        sa.CheckConstraint("email = lower(email)", name="email_normalized"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    display_name: Mapped[str] = mapped_column(sa.String(80))
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    platform_role: Mapped[str | None] = mapped_column(sa.String(20))
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.platform_role in (PlatformRole.MODERATOR, PlatformRole.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.platform_role == PlatformRole.ADMIN
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"

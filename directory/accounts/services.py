@@ -1,0 +1,165 @@
+"""Accounts: registration, sign-in, email verification, password reset, platform roles.
+
+Services flush; the caller commits.  Emails leave through the outbox, so they go out only
+if the caller's transaction commits.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+
+from directory.accounts.models import PlatformRole, User
+from directory.core.addresses import normalize_email
+from directory.core.mail import queue_email
+from directory.core.models import utcnow
+from directory.core.passwords import hash_password, needs_rehash, verify_password
+from directory.core.tokens import InvalidToken, TokenPurpose, make_token, read_token
+from directory.extensions import db
+
+
+class EmailAlreadyRegistered(Exception):
+    pass
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: an active user by id, or None."""
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def register_user(email: str, display_name: str, password: str) -> User:
+    """Create an account and queue the email that verifies its address."""
+    email = normalize_email(email)
+    if find_user_by_email(email) is not None:
+        raise EmailAlreadyRegistered(email)
+    user = User(
+        email=email, display_name=display_name.strip(), password_hash=hash_password(password)
+    )
+    db.session.add(user)
+    db.session.flush()
+    send_verification_email(user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None.
+
+    Hashes even when the address is unknown, so timing does not reveal which emails exist.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        hash_password(password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def send_verification_email(user: User) -> None:
+    token = make_token(TokenPurpose.VERIFY_ACCOUNT_EMAIL, {"uid": user.id, "email": user.email})
+    queue_email(
+        user.email,
+        "verify_account",
+        "Confirm your email address",
+        user=user,
+        link=external_url("accounts.verify_email", token=token),
+    )
+
+
+def verify_email(token: str) -> User:
+    """Mark the address in the token verified; raises InvalidToken.  Using it twice is harmless."""
+    payload = read_token(
+        TokenPurpose.VERIFY_ACCOUNT_EMAIL, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
+    )
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        raise InvalidToken("invalid")
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    return user
+
+
+def _password_fingerprint(user: User) -> str:
+    # Changes whenever the password does, so a reset link works once.
+    return user.password_hash[-16:]
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the address belongs to an active account; silent otherwise."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = make_token(
+        TokenPurpose.RESET_PASSWORD, {"uid": user.id, "fp": _password_fingerprint(user)}
+    )
+    queue_email(
+        user.email,
+        "reset_password",
+        "Reset your password",
+        user=user,
+        link=external_url("accounts.reset_password", token=token),
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user a reset link is for; raises InvalidToken if expired, tampered or used."""
+    payload = read_token(
+        TokenPurpose.RESET_PASSWORD, token, current_app.config["PASSWORD_RESET_MAX_AGE"]
+    )
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or not user.is_active or payload.get("fp") != _password_fingerprint(user):
+        raise InvalidToken("invalid")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password through a reset link.  The link stops working afterwards.
+
+    Opening the link proves the address, so an unverified email becomes verified.
+    """
+    user = user_for_reset_token(token)
+    user.password_hash = hash_password(new_password)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    return user
+
+
+def ensure_platform_user(
+    email: str, role: PlatformRole, display_name: str = ""
+) -> tuple[User, str | None]:
+    """Give `email` a platform role, creating a verified account if needed.
+
+    Returns the user and, when the account is new, its generated one-time password.
+    """
+    user = find_user_by_email(email)
+    password = None
+    if user is None:
+        password = secrets.token_urlsafe(12)
+        user = User(
+            email=normalize_email(email),
+            display_name=display_name or email.split("@")[0],
+            password_hash=hash_password(password),
+            email_verified_at=utcnow(),
+        )
+        db.session.add(user)
+    user.platform_role = role
+    db.session.flush()
+    return user, password
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email, built on BASE_URL (emails are sent outside requests)."""
+    path = url_for(endpoint, **values)
+    return current_app.config["BASE_URL"].rstrip("/") + path

@@ -1,0 +1,145 @@
+"""Account pages: register, sign in / out, verify email, reset a forgotten password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from directory.accounts import services
+from directory.accounts.forms import ForgotPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
+from directory.core.tokens import InvalidToken
+from directory.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+TOKEN_PROBLEMS = {
+    "expired": "This link has expired. Ask for a new one below.",
+    "invalid": "This link is not valid, or it has already been used.",
+}
+
+
+def safe_next_url(default: str) -> str:
+    """The `next` parameter if it points inside this site, otherwise `default`."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                form.email.data, form.display_name.data, form.password.data
+            )
+        except services.EmailAlreadyRegistered:
+            form.email.errors.append(
+                "An account with this email already exists. Sign in, or reset your password."
+            )
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"Welcome! We sent a link to {user.email} to confirm your address.", "success")
+            return redirect(url_for("accounts.account"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(safe_next_url(url_for("public.home")))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(f"Signed in as {user.email}.", "success")
+            return redirect(safe_next_url(url_for("public.home")))
+        form.password.errors.append("That email and password do not match an account.")
+    status = 422 if form.errors else 200
+    return render_template("accounts/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("public.home"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("accounts/account.html")
+
+
+@bp.get("/account/verify/<token>")
+def verify_email(token: str):
+    try:
+        user = services.verify_email(token)
+    except InvalidToken as problem:
+        flash(TOKEN_PROBLEMS[problem.reason], "error")
+        return render_template("accounts/link_problem.html"), 400
+    db.session.commit()
+    flash(f"Thank you: {user.email} is confirmed.", "success")
+    return redirect(
+        url_for("accounts.account" if current_user.is_authenticated else "accounts.sign_in")
+    )
+
+
+@bp.post("/account/verify/resend")
+@login_required
+@limiter.limit("3 per 10 minutes")
+def resend_verification():
+    if not current_user.email_verified:
+        services.send_verification_email(current_user)
+        db.session.commit()
+    flash(f"We sent a new confirmation link to {current_user.email}.", "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit("5 per 10 minutes", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has an account.
+        flash(
+            "If an account uses that address, we have emailed it a link to reset the password.",
+            "success",
+        )
+        return redirect(url_for("accounts.sign_in"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per 10 minutes", methods=["POST"])
+def reset_password(token: str):
+    try:
+        services.user_for_reset_token(token)
+    except InvalidToken as problem:
+        flash(TOKEN_PROBLEMS[problem.reason], "error")
+        return render_template("accounts/link_problem.html", forgot=True), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = services.reset_password(token, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash("Your password is changed. Sign in with the new one.", "success")
+        return redirect(url_for("accounts.sign_in", email=user.email))
+    status = 422 if form.errors else 200
+    return render_template("accounts/reset_password.html", form=form), status

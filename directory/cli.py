@@ -1,0 +1,72 @@
+"""Command-line interface: `flask --app directory <command>`."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from directory.accounts.models import PlatformRole
+from directory.accounts.services import ensure_platform_user
+from directory.demo.reference import ReferenceDataMissing
+from directory.demo.seed import DEMO_PASSWORD, DEMO_SIGN_INS, DemoSize, seed_demo
+from directory.extensions import db
+
+users_cli = AppGroup("users", help="Manage platform accounts.")
+
+
+@users_cli.command("create-moderator")
+@click.argument("email")
+@click.option("--name", default="", help="Display name for a new account.")
+@click.option("--admin", is_flag=True, help="Make the account a platform admin.")
+def create_moderator(email: str, name: str, admin: bool) -> None:
+    """Give EMAIL the moderator role, creating a verified account if it does not exist."""
+    role = PlatformRole.ADMIN if admin else PlatformRole.MODERATOR
+    user, password = ensure_platform_user(email, role, name)
+    db.session.commit()
+    click.echo(f"{user.email} is now a {role}.")
+    if password:
+        click.echo(f"New account; its password is: {password}")
+        click.echo("Sign in and change it from 'Forgot password' if you prefer your own.")
+
+
+@click.command("seed-demo")
+@click.option("--clinics", default=12, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--therapists", default=60, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--reviews", default=600, show_default=True, type=click.IntRange(0, 20_000_000))
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the database already has clinics.")
+def seed_demo_command(
+    clinics: int, therapists: int, reviews: int, seed: int, if_empty: bool
+) -> None:
+    """Fill the database with realistic demo data (deterministic for a seed)."""
+    started = time.perf_counter()
+    try:
+        result = seed_demo(
+            DemoSize(clinics, therapists, reviews), seed=seed, only_if_empty=if_empty
+        )
+    except ReferenceDataMissing as error:
+        raise click.ClickException(str(error)) from error
+    if result is None:
+        click.echo("The database already has data; nothing seeded.")
+        echo_sign_ins(DEMO_PASSWORD, DEMO_SIGN_INS)
+        return
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"Seeded {result.clinics:,} clinics, {result.therapists:,} therapists and "
+        f"{result.reviews:,} reviews in {elapsed:.1f} s."
+    )
+    echo_sign_ins(result.password, result.sign_ins)
+
+
+def echo_sign_ins(password: str, sign_ins: list[tuple[str, str]]) -> None:
+    click.echo(f"Demo sign-ins (password for all: {password}):")
+    for role, email in sign_ins:
+        click.echo(f"  {role:<28} {email}")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)

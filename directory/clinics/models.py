@@ -1,0 +1,81 @@
+"""Clinics (the tenants), their members and pending team invitations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from directory.accounts.models import User
+from directory.core.models import TenantMixin, TimestampMixin, UTCDateTime, check_in, utcnow
+from directory.extensions import db
+from directory.places.models import City
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    MANAGER = "manager"
+    STAFF = "staff"
+
+
+class Clinic(TimestampMixin, db.Model):
+    __tablename__ = "clinics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    website: Mapped[str] = mapped_column(sa.String(300), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    postal_code: Mapped[str] = mapped_column(sa.String(20), default="")
+    city_id: Mapped[int] = mapped_column(sa.ForeignKey("cities.id"), index=True)
+    # Entered by the clinic, or the centre of its city.
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+
+    city: Mapped[City] = relationship(lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<Clinic {self.slug}>"
+
+
+class Membership(TenantMixin, db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        sa.UniqueConstraint("clinic_id", "user_id"),
+        sa.CheckConstraint(check_in("role", list(Role)), name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+    clinic: Mapped[Clinic] = relationship()
+
+
+class TeamInvitation(TenantMixin, db.Model):
+    """An emailed, single-use offer to join a clinic with a role."""
+
+    __tablename__ = "team_invitations"
+    __table_args__ = (sa.CheckConstraint(check_in("role", list(Role)), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    invited_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

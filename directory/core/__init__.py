@@ -1,0 +1,1 @@
+"""Shared bases used by every domain: model mixins, tenancy, outbox, tokens, errors."""

@@ -1,0 +1,23 @@
+"""Per-connection database settings."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+
+def _configure_sqlite_connection(dbapi_connection, connection_record) -> None:
+    cursor = dbapi_connection.cursor()
+    # SQLite ignores foreign keys unless asked, per connection.
+    cursor.execute("PRAGMA foreign_keys = ON")
+    # Web process, worker and CLI share one file: wait for a lock instead of failing.
+    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def configure_engine(engine: sa.Engine) -> None:
+    if engine.dialect.name == "sqlite" and not event.contains(
+        engine, "connect", _configure_sqlite_connection
+    ):
+        event.listen(engine, "connect", _configure_sqlite_connection)

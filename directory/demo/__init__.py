@@ -1,0 +1,1 @@
+"""Deterministic, realistic demo data for local use, demos and benchmarks."""

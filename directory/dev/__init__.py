@@ -1,0 +1,1 @@
+"""Development-only pages (registered only when DEV_MAILBOX is on)."""

@@ -1,0 +1,78 @@
+"""Factory helpers: create a row with sensible defaults, override what the test cares about."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+import sqlalchemy as sa
+
+from directory.accounts.models import User
+from directory.clinics.models import Clinic, Membership, Role
+from directory.core.models import utcnow
+from directory.core.passwords import hash_password
+from directory.extensions import db
+from directory.places.models import City
+from directory.therapists.models import Therapist
+
+PASSWORD = "correct horse battery"
+_numbers = itertools.count(1)
+
+
+def create_user(
+    email: str | None = None, *, verified: bool = True, password: str = PASSWORD, **fields
+) -> User:
+    number = next(_numbers)
+    user = User(
+        email=email or f"user{number}@example.com",
+        display_name=fields.pop("display_name", f"User {number}"),
+        password_hash=hash_password(password),
+        email_verified_at=utcnow() if verified else None,
+        **fields,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def city(slug: str = "toronto") -> City:
+    return db.session.scalar(sa.select(City).where(City.slug == slug))
+
+
+def create_clinic(
+    name: str | None = None, *, owner: User | None = None, city_slug: str = "toronto", **fields
+) -> Clinic:
+    number = next(_numbers)
+    where = city(city_slug)
+    clinic = Clinic(
+        name=name or f"Clinic {number}",
+        slug=fields.pop("slug", f"clinic-{number}"),
+        city_id=where.id,
+        latitude=where.latitude,
+        longitude=where.longitude,
+        **fields,
+    )
+    db.session.add(clinic)
+    db.session.flush()
+    if owner is not None:
+        db.session.add(Membership(clinic_id=clinic.id, user_id=owner.id, role=Role.OWNER))
+        db.session.flush()
+    return clinic
+
+
+def create_therapist(clinic: Clinic, name: str | None = None, **fields) -> Therapist:
+    number = next(_numbers)
+    therapist = Therapist(
+        clinic_id=clinic.id,
+        name=name or f"Therapist {number}",
+        slug=fields.pop("slug", f"therapist-{number}"),
+        is_published=fields.pop("is_published", True),
+        **fields,
+    )
+    db.session.add(therapist)
+    db.session.flush()
+    return therapist
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)

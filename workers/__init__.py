@@ -1,0 +1,12 @@
+"""The Celery application: `celery -A workers worker` and `celery -A workers beat`.
+
+It builds the Flask app, so every task runs in an app context with the same configuration
+as the web process.
+"""
+
+from directory import create_app
+from workers.schedule import BEAT_SCHEDULE
+
+flask_app = create_app()
+celery = flask_app.extensions["celery"]
+celery.conf.beat_schedule = BEAT_SCHEDULE
