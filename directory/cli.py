@@ -26,7 +26,8 @@ def create_moderator(email: str, name: str, admin: bool) -> None:
     role = PlatformRole.ADMIN if admin else PlatformRole.MODERATOR
     user, password = ensure_platform_user(email, role, name)
     db.session.commit()
-    click.echo(f"{user.email} is now a {role}.")
+    article = "an" if role == PlatformRole.ADMIN else "a"
+    click.echo(f"{user.email} is now {article} {role}.")
     if password:
         click.echo(f"New account; its password is: {password}")
         click.echo("Sign in and change it from 'Forgot password' if you prefer your own.")

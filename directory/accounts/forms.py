@@ -12,6 +12,10 @@ PASSWORD_RULES = [
 ]
 
 
+def strip_whitespace(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_field(label: str = "Email address") -> EmailField:
     return EmailField(
         label,
@@ -23,6 +27,7 @@ def email_field(label: str = "Email address") -> EmailField:
                 check_deliverability=False,
             ),
         ],
+        filters=[strip_whitespace],
         render_kw={"autocomplete": "email"},
     )
 

@@ -1,0 +1,159 @@
+"""Accounts through HTTP: register, verify, sign in and out, reset a password."""
+
+from __future__ import annotations
+
+import re
+from email import policy
+from email.parser import BytesParser
+
+import sqlalchemy as sa
+
+from directory.accounts.models import User
+from directory.core.tokens import TokenPurpose, make_token
+from directory.extensions import db
+from tests.factories import PASSWORD, create_user
+
+LINK = re.compile(r"http://localhost(/\S+)")
+
+
+def emails_in(folder) -> list:
+    messages = []
+    for path in sorted(folder.glob("*.eml")):
+        with path.open("rb") as handle:
+            messages.append(BytesParser(policy=policy.default).parse(handle))
+    return messages
+
+
+def link_in(message) -> str:
+    return LINK.search(message.get_body(("plain",)).get_content()).group(1)
+
+
+def register(client, email="Ann.Client@Example.COM", password="a long password"):
+    return client.post(
+        "/register",
+        data={"display_name": "Ann", "email": email, "password": password, "confirm": password},
+    )
+
+
+def test_registering_signs_in_and_sends_a_verification_link(client, mail_folder):
+    response = register(client)
+    assert response.status_code == 302
+    user = db.session.scalar(sa.select(User))
+    assert user.email == "ann.client@example.com"  # normalised
+    assert user.password_hash.startswith("$argon2id$")
+    assert not user.email_verified
+
+    [message] = emails_in(mail_folder)
+    assert message["To"] == "ann.client@example.com"
+    response = client.get(link_in(message))
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.email_verified
+    assert b"confirmed" in client.get("/account").data
+
+
+def test_a_second_account_with_the_same_email_is_refused_next_to_the_field(client):
+    create_user("ann@example.com")
+    db.session.commit()
+    response = register(client, email="ANN@example.com")
+    assert response.status_code == 422
+    assert b"already exists" in response.data
+    assert b'value="ANN@example.com"' in response.data  # what was typed is kept
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+
+
+def test_bad_registration_input_gets_messages_and_saves_nothing(client):
+    response = client.post(
+        "/register",
+        data={"display_name": "", "email": "not-an-email", "password": "short", "confirm": "other"},
+    )
+    assert response.status_code == 422
+    for message in (b"Tell us what to call you", b"valid email", b"between 10 and 128", b"differ"):
+        assert message in response.data
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_sign_in_with_the_right_password_and_out_again(client):
+    create_user("bob@example.com")
+    db.session.commit()
+    response = client.post("/sign-in", data={"email": " Bob@Example.com ", "password": PASSWORD})
+    assert response.status_code == 302
+    assert b"Sign out" in client.get("/").data
+    client.post("/sign-out")
+    assert client.get("/account").status_code == 302  # back to sign-in
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client):
+    create_user("bob@example.com")
+    db.session.commit()
+    response = client.post("/sign-in", data={"email": "bob@example.com", "password": "nope"})
+    assert response.status_code == 422
+    assert b"do not match an account" in response.data
+    unknown = client.post("/sign-in", data={"email": "who@example.com", "password": "nope"})
+    assert b"do not match an account" in unknown.data
+
+
+def test_sign_in_never_redirects_off_site(client):
+    create_user("bob@example.com")
+    db.session.commit()
+    response = client.post(
+        "/sign-in?next=//evil.example/x", data={"email": "bob@example.com", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_password_reset_link_works_once(client, mail_folder):
+    create_user("carol@example.com", verified=False)
+    db.session.commit()
+    client.post("/forgot-password", data={"email": "carol@example.com"})
+    [message] = emails_in(mail_folder)
+    link = link_in(message)
+
+    new_password = "a brand new password"
+    response = client.post(link, data={"password": new_password, "confirm": new_password})
+    assert response.status_code == 302
+    assert client.post(link, data={"password": "x" * 12, "confirm": "x" * 12}).status_code == 400
+    response = client.post(
+        "/sign-in", data={"email": "carol@example.com", "password": new_password}
+    )
+    assert response.status_code == 302
+    carol = db.session.scalar(sa.select(User).where(User.email == "carol@example.com"))
+    assert carol.email_verified  # the link proved the address
+
+
+def test_forgot_password_answers_the_same_for_unknown_addresses(client, mail_folder):
+    known = create_user("dan@example.com")
+    db.session.commit()
+    unknown_answer = client.post("/forgot-password", data={"email": "nobody@example.com"})
+    known_answer = client.post("/forgot-password", data={"email": known.email})
+    assert unknown_answer.status_code == known_answer.status_code == 302
+    assert unknown_answer.headers["Location"] == known_answer.headers["Location"]
+    assert len(emails_in(mail_folder)) == 1
+
+
+def test_tampered_expired_and_wrong_purpose_links_are_refused(app, client):
+    user = create_user("erin@example.com", verified=False)
+    db.session.commit()
+    good = make_token(TokenPurpose.VERIFY_ACCOUNT_EMAIL, {"uid": user.id, "email": user.email})
+    assert client.get(f"/account/verify/{good[:-2]}xx").status_code == 400
+    wrong_purpose = make_token(TokenPurpose.RESET_PASSWORD, {"uid": user.id, "email": user.email})
+    assert client.get(f"/account/verify/{wrong_purpose}").status_code == 400
+    app.config["EMAIL_TOKEN_MAX_AGE"] = -1
+    response = client.get(f"/account/verify/{good}")
+    assert response.status_code == 400
+    assert b"expired" in response.data
+    db.session.refresh(user)
+    assert not user.email_verified
+
+
+def test_create_moderator_makes_a_verified_moderator(runner):
+    result = runner.invoke(args=["users", "create-moderator", "Mod@Example.com"])
+    assert result.exit_code == 0, result.output
+    assert "mod@example.com is now a moderator" in result.output
+    assert "password is:" in result.output
+    moderator = db.session.scalar(sa.select(User).where(User.email == "mod@example.com"))
+    assert moderator.is_moderator and moderator.email_verified
+
+    again = runner.invoke(args=["users", "create-moderator", "mod@example.com", "--admin"])
+    assert "mod@example.com is now an admin" in again.output
+    assert "password is:" not in again.output

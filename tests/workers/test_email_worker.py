@@ -1,0 +1,113 @@
+"""A real `celery worker` on Redis delivers an email through a real SMTP server, once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+
+from directory.core.mail import SEND_EMAIL_TASK, SentEmail, queue_email
+from directory.core.outbox import OutboxMessage, OutboxState
+from directory.extensions import db
+from tests import support
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("TEST_REDIS_URL", support.DEFAULT_REDIS_URL)
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as error:
+        support.unavailable(f"Redis is not reachable at {url}: {error}")
+    return url
+
+
+@pytest.fixture
+def worker(database_url, redis_url, smtp_server, tmp_path):
+    """A celery worker process reading its own queue, configured only by environment."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "APP_ENV": "local",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CELERY_QUEUE": queue,
+        "MAIL_URL": smtp_server.url,
+        "INSTANCE_DIR": str(tmp_path / "worker-instance"),
+        "BASE_URL": "http://localhost",
+    }
+    log = (tmp_path / "worker.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            queue,
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    yield queue
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()
+    redis.Redis.from_url(redis_url).delete(queue)
+
+
+def test_a_worker_sends_the_verification_email_once(make_app, worker, redis_url, smtp_server):
+    app = make_app(CELERY_EAGER=False, CELERY_BROKER_URL=redis_url, CELERY_QUEUE=worker)
+    client = app.test_client()
+    password = "a long password"
+    response = client.post(
+        "/register",
+        data={
+            "display_name": "Wen",
+            "email": "wen@example.com",
+            "password": password,
+            "confirm": password,
+        },
+    )
+    assert response.status_code == 302
+
+    messages = smtp_server.wait_for(1, timeout=60)
+    assert len(messages) == 1
+    assert messages[0]["To"] == "wen@example.com"
+    assert "/account/verify/" in messages[0].get_body(("plain",)).get_content()
+
+    with app.app_context():
+        row = db.session.scalar(sa.select(OutboxMessage))
+        assert row.state == OutboxState.DONE
+        # The same job delivered again (a broker redelivery, the sweep) sends nothing more.
+        # A solo worker runs jobs in order, so once the marker email arrives the duplicate
+        # has been handled.
+        app.extensions["celery"].send_task(SEND_EMAIL_TASK, args=[row.id])
+        queue_email("marker@example.com", "verify_account", "Marker", user={}, link="x")
+        db.session.commit()
+        messages = smtp_server.wait_for(2, timeout=30)
+        assert [m["To"] for m in messages] == ["wen@example.com", "marker@example.com"]
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SentEmail)) == 2
+        db.session.remove()
