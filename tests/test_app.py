@@ -107,3 +107,15 @@ def test_production_starts_when_everything_is_explicit(monkeypatch, tmp_path):
 def test_postgres_urls_are_driven_by_psycopg3():
     assert config.normalize_database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
     assert config.normalize_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_too_many_sign_in_attempts_get_a_friendly_429(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    attempts = [
+        client.post("/sign-in", data={"email": "x@example.com", "password": "nope"})
+        for _ in range(11)
+    ]
+    assert attempts[0].status_code == 422
+    assert attempts[-1].status_code == 429
+    assert b"Please slow down" in attempts[-1].data

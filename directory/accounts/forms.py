@@ -32,6 +32,17 @@ def email_field(label: str = "Email address") -> EmailField:
     )
 
 
+def repeat_password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(message="Repeat the password."),
+            EqualTo("password", message="The two passwords differ."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class RegisterForm(FlaskForm):
     display_name = StringField(
         "Your name",
@@ -45,14 +56,7 @@ class RegisterForm(FlaskForm):
     password = PasswordField(
         "Password", validators=PASSWORD_RULES, render_kw={"autocomplete": "new-password"}
     )
-    confirm = PasswordField(
-        "Repeat the password",
-        validators=[
-            DataRequired(message="Repeat the password."),
-            EqualTo("password", message="The two passwords differ."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = repeat_password_field("Repeat the password")
 
 
 class SignInForm(FlaskForm):
@@ -73,11 +77,4 @@ class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         "New password", validators=PASSWORD_RULES, render_kw={"autocomplete": "new-password"}
     )
-    confirm = PasswordField(
-        "Repeat the new password",
-        validators=[
-            DataRequired(message="Repeat the password."),
-            EqualTo("password", message="The two passwords differ."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    confirm = repeat_password_field("Repeat the new password")

@@ -8,22 +8,21 @@ from sqlalchemy.orm import Mapped, mapped_column
 from directory.extensions import db
 
 
-class Modality(db.Model):
+class TermMixin:
+    """A named term of the vocabulary, addressable by slug or name."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+
+class Modality(TermMixin, db.Model):
     __tablename__ = "modalities"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    description: Mapped[str] = mapped_column(sa.Text, default="")
 
-
-class Condition(db.Model):
+class Condition(TermMixin, db.Model):
     __tablename__ = "conditions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    description: Mapped[str] = mapped_column(sa.Text, default="")
 
 
 class CredentialType(db.Model):
