@@ -68,11 +68,15 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from directory.accounts.views import bp as accounts_bp
+    from directory.clinics.views import bp as clinics_bp
     from directory.dev.views import bp as dev_bp
     from directory.public.views import bp as public_bp
+    from directory.therapists.views import bp as manage_therapists_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(clinics_bp)
+    app.register_blueprint(manage_therapists_bp)
     if app.config["DEV_MAILBOX"]:
         app.register_blueprint(dev_bp)
 

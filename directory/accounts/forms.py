@@ -3,33 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from directory.core.forms import email_field
 
 PASSWORD_RULES = [
     DataRequired(message="Choose a password."),
     Length(min=10, max=128, message="Use between 10 and 128 characters."),
 ]
-
-
-def strip_whitespace(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
-def email_field(label: str = "Email address") -> EmailField:
-    return EmailField(
-        label,
-        validators=[
-            DataRequired(message="Enter your email address."),
-            Length(max=254, message="That address is too long."),
-            Email(
-                message="Enter a valid email address, like name@example.com.",
-                check_deliverability=False,
-            ),
-        ],
-        filters=[strip_whitespace],
-        render_kw={"autocomplete": "email"},
-    )
 
 
 def repeat_password_field(label: str) -> PasswordField:

@@ -64,6 +64,14 @@ def enqueue(task_name: str, **payload: Any) -> OutboxMessage:
     return message
 
 
+def pending_payload(message_id: int) -> dict[str, Any] | None:
+    """The payload of a row still waiting to be done; None once done, failed or absent."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.state != OutboxState.PENDING:
+        return None
+    return message.payload
+
+
 def mark_done(message_id: int) -> bool:
     """Acknowledge a row; True if this call moved it from pending to done (the caller flushes)."""
     result = db.session.execute(

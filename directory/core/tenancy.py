@@ -23,12 +23,24 @@ def enter_clinic(clinic_id: int) -> None:
     g.clinic_id = clinic_id
 
 
+def act_for_all_clinics() -> None:
+    """The explicitly privileged path: platform work across clinics (moderation, reindexing,
+    demo data).  Only platform staff views, workers and CLI commands call this."""
+    g.all_clinics = True
+
+
 def current_clinic_id() -> int | None:
     return g.get("clinic_id") if has_app_context() else None
 
 
+def acting_for_all_clinics() -> bool:
+    return bool(g.get("all_clinics")) if has_app_context() else False
+
+
 def _limit_to_current_clinic(state: ORMExecuteState) -> None:
     if not state.is_select or state.execution_options.get("all_clinics"):
+        return
+    if acting_for_all_clinics():
         return
     clinic_id = current_clinic_id()
     if clinic_id is None:

@@ -1,0 +1,93 @@
+"""Forms for registering a clinic and running its team."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import FloatField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from directory.clinics.models import Role
+from directory.clinics.permissions import ROLE_LABELS
+from directory.core.forms import (
+    DigitsAtLeast,
+    email_field,
+    phone_validators,
+    strip_whitespace,
+    web_address_validators,
+)
+from directory.places.queries import find_city
+
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
+
+
+class ClinicForm(FlaskForm):
+    name = StringField(
+        "Clinic name",
+        validators=[DataRequired(message="Enter the clinic's name."), Length(max=120)],
+        filters=[strip_whitespace],
+    )
+    website = StringField(
+        "Website", validators=web_address_validators(), filters=[strip_whitespace]
+    )
+    phone = StringField(
+        "Phone", validators=[*phone_validators(), DigitsAtLeast()], filters=[strip_whitespace]
+    )
+    email = email_field("Public email", required=False)
+    address = StringField(
+        "Street address",
+        validators=[DataRequired(message="Enter the street address."), Length(max=300)],
+        filters=[strip_whitespace],
+    )
+    postal_code = StringField(
+        "Postal code", validators=[Optional(), Length(max=20)], filters=[strip_whitespace]
+    )
+    city = StringField(
+        "City",
+        validators=[DataRequired(message="Enter the city."), Length(max=160)],
+        filters=[strip_whitespace],
+        description="For example Toronto, or London, GB when the name is shared.",
+    )
+    latitude = FloatField(
+        "Latitude",
+        validators=[Optional(), NumberRange(-90, 90, message="Latitude is between -90 and 90.")],
+    )
+    longitude = FloatField(
+        "Longitude",
+        validators=[
+            Optional(),
+            NumberRange(-180, 180, message="Longitude is between -180 and 180."),
+        ],
+    )
+    description = TextAreaField(
+        "About the clinic",
+        validators=[Optional(), Length(max=5000, message="Keep it under 5,000 characters.")],
+    )
+
+    def validate_city(self, field) -> None:
+        self.found_city = find_city(field.data or "")
+        if self.found_city is None:
+            raise ValidationError(
+                "We could not find that city. Try its English name, "
+                "or add the country code: London, GB."
+            )
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Optional() ends each field's own checks when it is empty, so the pair is checked here.
+        if (self.latitude.data is None) != (self.longitude.data is None):
+            self.longitude.errors = [
+                *self.longitude.errors,
+                "Enter both latitude and longitude, or neither.",
+            ]
+            return False
+        return valid
+
+
+class TeamInviteForm(FlaskForm):
+    email = email_field("Colleague's email")
+    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.STAFF.value)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)

@@ -1,0 +1,1 @@
+"""Search: one denormalised document per published therapist."""

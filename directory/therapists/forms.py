@@ -1,0 +1,121 @@
+"""Forms for a therapist's profile and credentials."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from directory.core.forms import MultiCheckboxField, strip_whitespace, web_address_validators
+
+CURRENCIES = ["CAD", "USD", "GBP", "EUR", "AUD", "THB"]
+
+
+class TherapistForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        validators=[DataRequired(message="Enter the therapist's name."), Length(max=120)],
+        filters=[strip_whitespace],
+    )
+    headline = StringField(
+        "Headline",
+        validators=[Optional(), Length(max=160, message="Keep the headline under 160 characters.")],
+        filters=[strip_whitespace],
+        description="One line clients see in search results, e.g. "
+        "Registered massage therapist for back and neck pain.",
+    )
+    bio = TextAreaField(
+        "About",
+        validators=[Optional(), Length(max=5000, message="Keep it under 5,000 characters.")],
+    )
+    years_experience = IntegerField(
+        "Years of experience",
+        validators=[Optional(), NumberRange(0, 70, message="Between 0 and 70 years.")],
+    )
+    price_min = IntegerField(
+        "Price from",
+        validators=[Optional(), NumberRange(0, 10_000, message="Between 0 and 10,000.")],
+    )
+    price_max = IntegerField(
+        "Price up to",
+        validators=[Optional(), NumberRange(0, 10_000, message="Between 0 and 10,000.")],
+    )
+    currency = SelectField(
+        "Currency", choices=[SelectChoice(c, c) for c in CURRENCIES], default="CAD"
+    )
+    session_minutes = IntegerField(
+        "Session length (minutes)",
+        default=60,
+        validators=[
+            DataRequired(message="Enter the session length."),
+            NumberRange(15, 240, message="Between 15 and 240 minutes."),
+        ],
+    )
+    accepting_new_clients = BooleanField("Accepting new clients", default=True)
+    does_not_treat = TextAreaField(
+        "Does not treat",
+        validators=[Optional(), Length(max=1000, message="Keep it under 1,000 characters.")],
+        description="Contraindications and limits, e.g. fever, contagious illness, "
+        "undiagnosed severe pain.",
+    )
+    modalities = MultiCheckboxField("Modalities", coerce=int, choices=[])
+    conditions = MultiCheckboxField("Conditions treated", coerce=int, choices=[])
+    languages = MultiCheckboxField("Languages", choices=[])
+
+    def fill_choices(self, modalities, conditions, languages) -> None:
+        self.modalities.choices = [SelectChoice(m.id, m.name) for m in modalities]
+        self.conditions.choices = [SelectChoice(c.id, c.name) for c in conditions]
+        self.languages.choices = [SelectChoice(lang.code, lang.name) for lang in languages]
+
+    def validate_price_max(self, field) -> None:
+        if (
+            field.data is not None
+            and self.price_min.data is not None
+            and field.data < self.price_min.data
+        ):
+            raise ValidationError("The highest price cannot be below the lowest.")
+
+    def validate_modalities(self, field) -> None:
+        if len(field.data or []) > 8:
+            raise ValidationError("Choose at most 8 modalities.")
+
+
+class AccreditationForm(FlaskForm):
+    credential_type_id = SelectField("Credential", coerce=int, choices=[])
+    issuing_body = StringField(
+        "Issued by",
+        validators=[DataRequired(message="Enter who issued it."), Length(max=160)],
+        filters=[strip_whitespace],
+        description="For example: College of Massage Therapists of Ontario (CMTO).",
+    )
+    number = StringField(
+        "Licence or registration number",
+        validators=[DataRequired(message="Enter the number."), Length(max=60)],
+        filters=[strip_whitespace],
+    )
+    issued_on = DateField(
+        "Issued on", validators=[DataRequired(message="Enter the date it was issued.")]
+    )
+    expires_on = DateField("Expires on", validators=[Optional()])
+    register_url = StringField(
+        "Link to the issuer's public register",
+        validators=web_address_validators(),
+        filters=[strip_whitespace],
+        description="Moderators use it to check the credential.",
+    )
+
+    def fill_choices(self, credential_types) -> None:
+        self.credential_type_id.choices = [
+            SelectChoice(t.id, f"{t.code} — {t.name}") for t in credential_types
+        ]
+
+    def validate_issued_on(self, field) -> None:
+        if field.data and field.data > date.today():
+            raise ValidationError("The issue date cannot be in the future.")
+
+    def validate_expires_on(self, field) -> None:
+        if field.data and self.issued_on.data and field.data <= self.issued_on.data:
+            raise ValidationError("The expiry date must come after the issue date.")
