@@ -17,7 +17,7 @@ install: $(STAMP)
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
+	$(FLASK) seed-demo --if-empty --reindex
 	@echo ""
 	@echo "  The directory is at http://127.0.0.1:5000  (emails: http://127.0.0.1:5000/dev/mailbox)"
 	@echo ""

@@ -50,6 +50,9 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'directory.sqlite3'}")
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # The role that owns the tables: used only by `flask db upgrade/downgrade` and
+    # `flask db-roles`.  Empty means the application's own URL (one role, as on SQLite).
+    DATABASE_OWNER_URL = normalize_database_url(os.environ.get("DATABASE_OWNER_URL", ""))
 
     REDIS_URL = os.environ.get("REDIS_URL", "")
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
@@ -98,6 +101,8 @@ class Config:
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
+    # Tests name their databases; never migrate one the developer's environment names.
+    DATABASE_OWNER_URL = ""
     SECRET_KEY = "test-secret-key"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False

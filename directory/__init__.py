@@ -48,7 +48,7 @@ def configure_extensions(app: Flask) -> None:
     from directory.accounts.services import load_user
     from directory.core.database import configure_engine
     from directory.core.outbox import install_relay
-    from directory.core.tenancy import install_tenant_filter
+    from directory.core.tenancy import install_row_level_security, install_tenant_filter
 
     db.init_app(app)
     with app.app_context():
@@ -63,6 +63,7 @@ def configure_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
     install_relay(FlaskSession)
     install_tenant_filter(FlaskSession)
+    install_row_level_security(FlaskSession)
     celery_init_app(app)
 
 
@@ -71,12 +72,16 @@ def configure_blueprints(app: Flask) -> None:
     from directory.clinics.views import bp as clinics_bp
     from directory.dev.views import bp as dev_bp
     from directory.public.views import bp as public_bp
+    from directory.reviews.manage_views import bp as manage_reviews_bp
+    from directory.reviews.views import bp as reviews_bp
     from directory.therapists.views import bp as manage_therapists_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(clinics_bp)
     app.register_blueprint(manage_therapists_bp)
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(manage_reviews_bp)
     if app.config["DEV_MAILBOX"]:
         app.register_blueprint(dev_bp)
 

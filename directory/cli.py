@@ -10,11 +10,15 @@ from flask.cli import AppGroup
 
 from directory.accounts.models import PlatformRole
 from directory.accounts.services import ensure_platform_user
+from directory.core.database_roles import db_roles_cli
+from directory.core.tenancy import act_for_all_clinics
 from directory.demo.reference import ReferenceDataMissing
 from directory.demo.seed import DEMO_PASSWORD, DEMO_SIGN_INS, DemoSize, seed_demo
 from directory.extensions import db
+from directory.search.documents import rebuild_all
 
 users_cli = AppGroup("users", help="Manage platform accounts.")
+search_cli = AppGroup("search", help="Maintain the search index.")
 
 
 @users_cli.command("create-moderator")
@@ -39,10 +43,12 @@ def create_moderator(email: str, name: str, admin: bool) -> None:
 @click.option("--reviews", default=600, show_default=True, type=click.IntRange(0, 20_000_000))
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same data.")
 @click.option("--if-empty", is_flag=True, help="Do nothing if the database already has clinics.")
+@click.option("--reindex", is_flag=True, help="Build the search documents after seeding.")
 def seed_demo_command(
-    clinics: int, therapists: int, reviews: int, seed: int, if_empty: bool
+    clinics: int, therapists: int, reviews: int, seed: int, if_empty: bool, reindex: bool
 ) -> None:
     """Fill the database with realistic demo data (deterministic for a seed)."""
+    act_for_all_clinics()  # demo data spans every clinic
     started = time.perf_counter()
     try:
         result = seed_demo(
@@ -59,6 +65,8 @@ def seed_demo_command(
         f"Seeded {result.clinics:,} clinics, {result.therapists:,} therapists and "
         f"{result.reviews:,} reviews in {elapsed:.1f} s."
     )
+    if reindex:
+        click.echo(f"Built {rebuild_all():,} search documents.")
     echo_sign_ins(result.password, result.sign_ins)
 
 
@@ -68,6 +76,17 @@ def echo_sign_ins(password: str, sign_ins: list[tuple[str, str]]) -> None:
         click.echo(f"  {role:<28} {email}")
 
 
+@search_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild every listed therapist's search document."""
+    act_for_all_clinics()
+    started = time.perf_counter()
+    count = rebuild_all()
+    click.echo(f"Rebuilt {count:,} search documents in {time.perf_counter() - started:.1f} s.")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(search_cli)
+    app.cli.add_command(db_roles_cli)
     app.cli.add_command(seed_demo_command)

@@ -5,6 +5,7 @@ from flask import current_app
 
 from alembic import context
 
+from directory.core.database_roles import migration_engine
 from directory.core.models import UTCDateTime
 
 # this is the Alembic Config object, which provides
@@ -17,8 +18,14 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 
+# Migrations run as the role that owns the tables: DATABASE_OWNER_URL if set, else the
+# app's own engine (one role, as on SQLite).
+app_engine = current_app.extensions['migrate'].db.engine
+owner_engine = migration_engine(current_app.config, app_engine)
+
+
 def get_engine():
-    return current_app.extensions['migrate'].db.engine
+    return owner_engine
 
 
 def get_engine_url():
@@ -102,15 +109,20 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+    try:
+        with connectable.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        # An owner engine made here is ours to close; the app's own engine is not.
+        if connectable is not app_engine:
+            connectable.dispose()
 
 
 if context.is_offline_mode():

@@ -10,11 +10,13 @@ from flask_migrate import upgrade
 
 from config import TestConfig
 from directory import create_app
+from directory.core.tenancy import act_for_all_clinics
 from directory.extensions import db
 from tests import support
 
 DATABASES = ["sqlite", "postgresql"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+TESTS = Path(__file__).resolve().parent
+ARTIFACTS = TESTS.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +32,12 @@ def postgres_url():
 
 
 def migrated(url: str, instance_dir: Path) -> str:
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url, INSTANCE_DIR=str(instance_dir))
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=url,
+        DATABASE_OWNER_URL=url,
+        INSTANCE_DIR=str(instance_dir),
+    )
     with app.app_context():
         upgrade()
         db.engine.dispose()
@@ -38,28 +45,53 @@ def migrated(url: str, instance_dir: Path) -> str:
 
 
 @pytest.fixture(scope="session", params=DATABASES)
-def database_url(request, tmp_path_factory) -> str:
-    """A migrated database of each kind, shared by the session; tests empty it after use."""
+def migrated_database(request, tmp_path_factory):
+    """A migrated database of each kind, shared by the session; tests empty it after use.
+
+    PostgreSQL is migrated by its owner, and the app connects as a fresh application role
+    (`flask db-roles create-app-role`) that row-level security binds, as in production.
+    """
     instance_dir = tmp_path_factory.mktemp(f"instance-{request.param}")
     if request.param == "sqlite":
-        return migrated(f"sqlite:///{instance_dir / 'test.sqlite3'}", instance_dir)
-    return migrated(request.getfixturevalue("postgres_url"), instance_dir)
+        url = migrated(f"sqlite:///{instance_dir / 'test.sqlite3'}", instance_dir)
+        yield support.MigratedDatabase(url=url, owner_url=url)
+        return
+    owner_url = migrated(request.getfixturevalue("postgres_url"), instance_dir)
+    role, app_url = support.create_test_app_role(owner_url)
+    yield support.MigratedDatabase(url=app_url, owner_url=owner_url)
+    support.drop_role(owner_url, role)
+
+
+@pytest.fixture(scope="session")
+def database_url(migrated_database) -> str:
+    """The URL the app connects with (on PostgreSQL: as the application role)."""
+    return migrated_database.url
+
+
+def runs_as_owner(request) -> bool:
+    """The demo seed writes with COPY, which PostgreSQL refuses on tables with row-level
+    security, and moves sequences with setval: its tests connect as the owner until the
+    seed can run as the app role."""
+    return Path(request.node.path).is_relative_to(TESTS / "demo")
 
 
 @pytest.fixture
-def make_app(database_url, tmp_path):
+def make_app(request, migrated_database, tmp_path):
     """Build an app on the test database; settings may be overridden per test."""
     apps = []
+    url = migrated_database.owner_url if runs_as_owner(request) else migrated_database.url
 
     def build(**overrides):
         settings = {
-            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "DATABASE_OWNER_URL": migrated_database.owner_url,
             "INSTANCE_DIR": str(tmp_path),
             "MAIL_URL": f"file://{tmp_path / 'mail'}",
             "BASE_URL": "http://localhost",
             **overrides,
         }
         app = create_app(TestConfig, **settings)
+        support.isolate_request_scope(app)
         apps.append(app)
         return app
 
@@ -69,15 +101,17 @@ def make_app(database_url, tmp_path):
             db.session.remove()
             db.engine.dispose()
     if apps:
-        with apps[0].app_context():
-            support.empty_tables(db.engine)
-            db.engine.dispose()
+        support.empty_database(migrated_database.owner_url)
 
 
 @pytest.fixture
 def app(make_app):
+    """The app, inside an app context in which the test acts for all clinics: the test
+    body sets up and inspects rows of any clinic, while each request it makes runs in
+    the scope production would give it (see support.isolate_request_scope)."""
     app = make_app()
     with app.app_context():
+        act_for_all_clinics()
         yield app
         db.session.remove()
 

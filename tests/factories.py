@@ -1,4 +1,9 @@
-"""Factory helpers: create a row with sensible defaults, override what the test cares about."""
+"""Factory helpers: create a row with sensible defaults, override what the test cares about.
+
+Factories put the test on the privileged path (`act_for_all_clinics`): setup code writes
+and inspects rows of any clinic.  Requests the test makes still run in their own scope
+(see support.isolate_request_scope).
+"""
 
 from __future__ import annotations
 
@@ -11,8 +16,10 @@ from directory.accounts.models import User
 from directory.clinics.models import Clinic, Membership, Role
 from directory.core.models import utcnow
 from directory.core.passwords import hash_password
+from directory.core.tenancy import act_for_all_clinics
 from directory.extensions import db
 from directory.places.models import City
+from directory.reviews.models import Provenance, Review, ReviewState
 from directory.therapists.models import Therapist
 
 PASSWORD = "correct horse battery"
@@ -52,6 +59,7 @@ def create_clinic(
         longitude=where.longitude,
         **fields,
     )
+    act_for_all_clinics()
     db.session.add(clinic)
     db.session.flush()
     if owner is not None:
@@ -69,6 +77,7 @@ def create_therapist(clinic: Clinic, name: str | None = None, **fields) -> Thera
         is_published=fields.pop("is_published", True),
         **fields,
     )
+    act_for_all_clinics()
     db.session.add(therapist)
     db.session.flush()
     return therapist
@@ -76,3 +85,27 @@ def create_therapist(clinic: Clinic, name: str | None = None, **fields) -> Thera
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
+
+
+def create_review(therapist: Therapist, **fields) -> Review:
+    number = next(_numbers)
+    review = Review(
+        clinic_id=therapist.clinic_id,
+        therapist_id=therapist.id,
+        reviewer_email=fields.pop("reviewer_email", f"reviewer{number}@example.com"),
+        reviewer_name=fields.pop("reviewer_name", "Robin Client"),
+        rating=fields.pop("rating", 4),
+        title=fields.pop("title", "Helped my shoulders"),
+        body=fields.pop(
+            "body", "Careful, strong work on my upper back; I could turn my head again."
+        ),
+        visit_month=fields.pop("visit_month", month_start(date.today())),
+        provenance=fields.pop("provenance", Provenance.EMAIL_CONFIRMED),
+        state=fields.pop("state", ReviewState.PUBLISHED),
+        published_at=fields.pop("published_at", utcnow()),
+        **fields,
+    )
+    act_for_all_clinics()
+    db.session.add(review)
+    db.session.flush()
+    return review

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import time
 import uuid
+from dataclasses import dataclass
 from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from flask import Flask, current_app, g, has_app_context
+from sqlalchemy.pool import NullPool
+
+from directory.core.database_roles import create_app_role, owner_database_url
+from directory.core.tenancy import PUBLIC_SCOPE, current_scope, restore_scope
 
 DEFAULT_POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -24,6 +31,15 @@ REFERENCE_TABLES = {
     "languages",
     "alembic_version",
 }
+
+
+@dataclass(frozen=True)
+class MigratedDatabase:
+    """A migrated test database: the app connects with `url` (on PostgreSQL an app role
+    that cannot bypass row-level security); migrations and cleanup use `owner_url`."""
+
+    url: str
+    owner_url: str
 
 
 def running_in_ci() -> bool:
@@ -73,16 +89,103 @@ def drop_postgres_database(url: str) -> None:
     admin.dispose()
 
 
+def isolate_request_scope(app: Flask) -> None:
+    """Every request starts with no tenancy scope and gives the test back its own.
+
+    In production each request has its own app context.  The test client runs requests
+    inside the test's app context (and `g`), so without this a request would inherit
+    the test's privileged setup scope and the test would inherit the request's clinic.
+    """
+    app.before_request_funcs.setdefault(None, []).insert(0, _enter_request_scope)
+    app.teardown_request(_leave_request_scope)
+
+
+def _enter_request_scope() -> None:
+    g.setdefault("scopes_outside_requests", []).append(current_scope())
+    restore_scope(PUBLIC_SCOPE)
+
+
+def _leave_request_scope(error: BaseException | None) -> None:
+    saved = g.get("scopes_outside_requests")
+    if not saved:
+        return
+    # If the request left its transaction aborted, the next one starts in this scope.
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        restore_scope(saved.pop())
+
+
+def create_test_app_role(owner_url: str) -> tuple[str, str]:
+    """A uniquely named application role on the owner's database: (name, URL that uses it).
+
+    Roles are cluster-wide, so the name is unique per run; `drop_role` removes it.
+    """
+    name = f"directory_app_{uuid.uuid4().hex[:12]}"
+    password = uuid.uuid4().hex
+    owner = sa.create_engine(owner_url, poolclass=NullPool)
+    try:
+        create_app_role(owner, name, password)
+    finally:
+        owner.dispose()
+    url = sa.engine.make_url(owner_url).set(username=name, password=password)
+    return name, url.render_as_string(hide_password=False)
+
+
+def drop_role(owner_url: str, name: str) -> None:
+    """Drop a role made for the tests, after what it owns and was granted on this database."""
+    owner = sa.create_engine(owner_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with owner.connect() as connection:
+        connection.exec_driver_sql(f'REASSIGN OWNED BY "{name}" TO CURRENT_USER')
+        connection.exec_driver_sql(f'DROP OWNED BY "{name}"')
+        connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{name}"')
+    owner.dispose()
+
+
+def empty_database(url: str) -> None:
+    """Remove every row the tests wrote to the database at `url` (an owner's URL)."""
+    engine = sa.create_engine(url, poolclass=NullPool)
+    try:
+        empty_tables(engine)
+    finally:
+        engine.dispose()
+
+
 def empty_tables(engine: sa.Engine) -> None:
-    """Remove every row the test wrote, including the append-only audit table's."""
-    tables = [name for name in sa.inspect(engine).get_table_names() if name not in REFERENCE_TABLES]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
+    """Remove every row the test wrote, including the append-only audit table's.
+
+    On PostgreSQL this takes the tables' owner (TRUNCATE, silencing triggers): given the
+    current app's engine, which connects as the app role, it uses DATABASE_OWNER_URL.
+    """
+    if engine.dialect.name == "postgresql":
+        _empty_postgres_tables(_owner_url_of(engine))
+    else:
+        _empty_sqlite_tables(engine)
+
+
+def _owner_url_of(engine: sa.Engine) -> str:
+    if (
+        has_app_context()
+        and sa.engine.make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]) == engine.url
+    ):
+        return owner_database_url(current_app.config)
+    return engine.url.render_as_string(hide_password=False)
+
+
+def _empty_postgres_tables(owner_url: str) -> None:
+    owner = sa.create_engine(owner_url, poolclass=NullPool)
+    try:
+        tables = [t for t in sa.inspect(owner).get_table_names() if t not in REFERENCE_TABLES]
+        with owner.begin() as connection:
             # Replica mode silences the append-only triggers for this transaction only.
             connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
             quoted = ", ".join(f'"{t}"' for t in tables)
             connection.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-            return
+    finally:
+        owner.dispose()
+
+
+def _empty_sqlite_tables(engine: sa.Engine) -> None:
+    tables = [name for name in sa.inspect(engine).get_table_names() if name not in REFERENCE_TABLES]
+    with engine.begin() as connection:
         triggers = connection.execute(
             sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
         ).all()

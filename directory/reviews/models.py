@@ -106,6 +106,13 @@ class Review(TenantMixin, TimestampMixin, db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    @property
+    def public_name(self) -> str:
+        """The name shown with the review: initials only if the reviewer asked."""
+        if not self.initials_only:
+            return self.reviewer_name
+        return "".join(f"{part[0].upper()}." for part in self.reviewer_name.split())
+
     therapist: Mapped[Therapist] = relationship(
         primaryjoin="and_(Therapist.id == foreign(Review.therapist_id),"
         " Therapist.clinic_id == foreign(Review.clinic_id))",

@@ -100,3 +100,35 @@ def rebuild_document(therapist_id: int) -> bool:
         return False
     _upsert(build_document(therapist))
     return True
+
+
+def rebuild_all(batch_size: int = 500) -> int:
+    """Rebuild every listed therapist's document and drop the others'; returns how many.
+
+    Streams therapist ids in batches and commits per batch, so memory stays flat and
+    search keeps answering throughout.
+    """
+    listed = sa.and_(Therapist.is_published.is_(True), Therapist.deleted_at.is_(None))
+    db.session.execute(
+        sa.delete(SearchDocument).where(
+            SearchDocument.therapist_id.not_in(sa.select(Therapist.id).where(listed))
+        )
+    )
+    db.session.commit()
+    rebuilt, after_id = 0, 0
+    while True:
+        ids = list(
+            db.session.scalars(
+                sa.select(Therapist.id)
+                .where(listed, Therapist.id > after_id)
+                .order_by(Therapist.id)
+                .limit(batch_size)
+            )
+        )
+        if not ids:
+            return rebuilt
+        for therapist_id in ids:
+            rebuild_document(therapist_id)
+        db.session.commit()
+        db.session.expunge_all()
+        rebuilt, after_id = rebuilt + len(ids), ids[-1]

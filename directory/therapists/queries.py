@@ -49,3 +49,8 @@ def all_conditions() -> list[Condition]:
 
 def all_languages() -> list[Language]:
     return list(db.session.scalars(sa.select(Language).order_by(Language.name)))
+
+
+def listed_therapist(slug: str) -> Therapist | None:
+    """The published, not deleted therapist with this slug."""
+    return db.session.scalar(sa.select(Therapist).where(Therapist.slug == slug, listed()))

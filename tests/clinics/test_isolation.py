@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from directory.clinics.models import Membership, Role, TeamInvitation
 from directory.core.models import utcnow
 from directory.extensions import db
+from directory.reviews.models import Provenance, Review, ReviewState
 from directory.therapists.models import Accreditation
 from tests.clinics.test_console import member, sign_in
 from tests.factories import create_clinic, create_therapist
@@ -41,7 +42,19 @@ def clinic_a_objects() -> dict:
         role=Role.STAFF,
         expires_at=utcnow() + timedelta(days=3),
     )
-    db.session.add_all([accreditation, invitation])
+    review = Review(
+        clinic_id=clinic.id,
+        therapist_id=therapist.id,
+        reviewer_email="client@example.com",
+        reviewer_name="Client",
+        rating=2,
+        title="Not for me",
+        body="The pressure was far too strong and nobody asked how it felt.",
+        visit_month=date(2026, 1, 1),
+        provenance=Provenance.EMAIL_CONFIRMED,
+        state=ReviewState.PUBLISHED,
+    )
+    db.session.add_all([accreditation, invitation, review])
     db.session.commit()
     membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == owner.id))
     return {
@@ -51,6 +64,7 @@ def clinic_a_objects() -> dict:
             "accreditation_id": accreditation.id,
             "membership_id": membership.id,
             "invitation_id": invitation.id,
+            "review_id": review.id,
         },
     }
 
