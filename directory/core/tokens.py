@@ -21,6 +21,7 @@ class TokenPurpose(StrEnum):
     JOIN_CLINIC = "clinic.join"
     CONFIRM_REVIEW = "review.confirm-email"
     MANAGE_REVIEW = "review.manage"
+    APPEAL_REVIEW = "review.appeal"
     REVIEW_INVITATION = "review.invitation"
 
 
