@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from celery.schedules import crontab
+
 BEAT_SCHEDULE = {
     "outbox-redispatch": {
         "task": "outbox.redispatch_stale",
         "schedule": timedelta(seconds=60),
+    },
+    "accreditations-expire-and-remind": {
+        "task": "accreditations.expire_and_remind",
+        "schedule": crontab(hour=3, minute=15),
     },
 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 
 from directory.accounts.models import PlatformRole, User
 from directory.core.addresses import normalize_email
@@ -17,6 +17,7 @@ from directory.core.mail import queue_email
 from directory.core.models import utcnow
 from directory.core.passwords import hash_password, needs_rehash, verify_password
 from directory.core.tokens import InvalidToken, TokenPurpose, make_token, read_token
+from directory.core.urls import external_url
 from directory.extensions import db
 
 
@@ -157,9 +158,3 @@ def ensure_platform_user(
     user.platform_role = role
     db.session.flush()
     return user, password
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link for an email, built on BASE_URL (emails are sent outside requests)."""
-    path = url_for(endpoint, **values)
-    return current_app.config["BASE_URL"].rstrip("/") + path

@@ -11,7 +11,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from directory.accounts.models import User
-from directory.accounts.services import external_url
 from directory.clinics.models import Clinic, Membership, Role, TeamInvitation
 from directory.core.addresses import normalize_email
 from directory.core.mail import queue_email
@@ -19,6 +18,7 @@ from directory.core.models import utcnow
 from directory.core.slugs import unique_slug
 from directory.core.tenancy import enter_clinic
 from directory.core.tokens import InvalidToken, TokenPurpose, make_token, read_token
+from directory.core.urls import external_url
 from directory.extensions import db
 from directory.places.models import City
 

@@ -11,13 +11,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from directory.accounts.models import User
-from directory.accounts.services import external_url
 from directory.clinics.models import Clinic
 from directory.core.addresses import normalize_email
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
 from directory.core.tenancy import enter_clinic
 from directory.core.tokens import InvalidToken, TokenPurpose, make_token, read_token
+from directory.core.urls import external_url
 from directory.extensions import db
 from directory.reviews.guards import is_disposable
 from directory.reviews.models import ReviewInvitation
