@@ -65,7 +65,12 @@ def celery_init_app(app: Flask) -> Celery:
         task_default_queue=app.config["CELERY_QUEUE"],
         # Task modules are named by configuration, not imported by the app: `directory`
         # never imports `workers`, but a worker (or eager dispatch) loads them by name.
-        imports=("workers.emails", "workers.indexing", "workers.maintenance"),
+        imports=(
+            "workers.emails",
+            "workers.indexing",
+            "workers.maintenance",
+            "workers.reviews",
+        ),
         timezone="UTC",
     )
     celery_app.set_default()

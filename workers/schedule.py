@@ -15,4 +15,8 @@ BEAT_SCHEDULE = {
         "task": "accreditations.expire_and_remind",
         "schedule": crontab(hour=3, minute=15),
     },
+    "reviews-purge-unconfirmed": {
+        "task": "reviews.purge_unconfirmed",
+        "schedule": crontab(minute=40),  # hourly: a review goes within an hour of 7 days
+    },
 }

@@ -156,3 +156,11 @@ class FlagForm(FlaskForm):
         "Reason", choices=[SelectChoice(code.value, label) for code, label in REASON_LABELS.items()]
     )
     note = TextAreaField("Note for the moderators", validators=[Optional(), Length(max=1000)])
+
+
+class ResendConfirmationForm(FlaskForm):
+    email = email_field("The email you used for the review")
+
+
+class WithdrawForm(FlaskForm):
+    """No fields: the CSRF token, so a withdrawal is always a deliberate POST."""

@@ -12,9 +12,12 @@ count; the score only orders results.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
+from directory.core.models import utcnow
 from directory.extensions import db
-from directory.reviews.models import TherapistRating
+from directory.reviews.models import ASPECTS, Review, ReviewState, TherapistRating
+from directory.therapists.models import Therapist
 
 PRIOR_WEIGHT = 5
 # Used until the platform has published reviews of its own.
@@ -34,3 +37,103 @@ def platform_mean() -> float:
         ).execution_options(all_clinics=True)
     ).one()
     return total / count if count else DEFAULT_PLATFORM_MEAN
+
+
+# The columns a published review adds to, and the value it adds.
+def _contribution(review: Review, sign: int) -> dict[str, int]:
+    values = {
+        "review_count": sign,
+        "rating_sum": sign * review.rating,
+        f"count_{review.rating}": sign,
+    }
+    for aspect in ASPECTS:
+        score = getattr(review, f"rating_{aspect}")
+        if score is not None:
+            values[f"{aspect}_sum"] = sign * score
+            values[f"{aspect}_count"] = sign
+    return values
+
+
+def _ensure_row(therapist_id: int, clinic_id: int) -> None:
+    """Create the therapist's totals row if missing; a concurrent creator is harmless."""
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    db.session.execute(
+        insert(TherapistRating)
+        .values(therapist_id=therapist_id, clinic_id=clinic_id)
+        .on_conflict_do_nothing(index_elements=["therapist_id"])
+    )
+
+
+def _add(review: Review, sign: int) -> None:
+    _ensure_row(review.therapist_id, review.clinic_id)
+    table = TherapistRating.__table__
+    # One UPDATE of `x = x + delta`: the database serialises concurrent writers on the
+    # row, so two publishes at once both count.
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.therapist_id == review.therapist_id)
+        .values(
+            {
+                table.c[name]: table.c[name] + delta
+                for name, delta in _contribution(review, sign).items()
+            }
+            | {table.c.updated_at: utcnow()}
+        )
+    )
+    _forget_loaded_row(review.therapist_id)
+
+
+def _forget_loaded_row(therapist_id: int) -> None:
+    """A TherapistRating already in the session is stale after a core UPDATE."""
+    loaded = db.session.identity_map.get(db.session.identity_key(TherapistRating, therapist_id))
+    if loaded is not None:
+        db.session.expire(loaded)
+
+
+def record_published(review: Review) -> None:
+    """Add a review that just became `published` to its therapist's totals.
+
+    Runs in the caller's transaction (never commits); safe under concurrent publishes.
+    The caller guarantees the review was not counted before (see moderation.services).
+    """
+    _add(review, +1)
+
+
+def record_unpublished(review: Review) -> None:
+    """Take a review that just left `published` out of its therapist's totals.
+
+    Call with the rating values that were counted (before any edit is applied).
+    """
+    _add(review, -1)
+
+
+def recompute(therapist_id: int) -> TherapistRating:
+    """Rebuild one therapist's totals from their published reviews, from scratch.
+
+    The repair path (and the property tests' oracle): idempotent, in the caller's
+    transaction.
+    """
+    published = sa.and_(Review.therapist_id == therapist_id, Review.state == ReviewState.PUBLISHED)
+    columns = [
+        sa.func.count(Review.id).label("review_count"),
+        sa.func.coalesce(sa.func.sum(Review.rating), 0).label("rating_sum"),
+        *(sa.func.count(sa.case((Review.rating == n, 1))).label(f"count_{n}") for n in range(1, 6)),
+    ]
+    for aspect in ASPECTS:
+        column = getattr(Review, f"rating_{aspect}")
+        columns.append(sa.func.coalesce(sa.func.sum(column), 0).label(f"{aspect}_sum"))
+        columns.append(sa.func.count(column).label(f"{aspect}_count"))
+    totals = db.session.execute(sa.select(*columns).where(published)).one()._asdict()
+    clinic_id = db.session.scalar(
+        sa.select(Therapist.clinic_id).where(Therapist.id == therapist_id)
+    )
+    _ensure_row(therapist_id, clinic_id)
+    table = TherapistRating.__table__
+    db.session.execute(
+        sa.update(table)
+        .where(table.c.therapist_id == therapist_id)
+        .values({**totals, "updated_at": utcnow()})
+    )
+    _forget_loaded_row(therapist_id)
+    return db.session.get(TherapistRating, therapist_id)

@@ -15,15 +15,16 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from directory.accounts.models import User
-from directory.accounts.services import external_url
 from directory.core.addresses import normalize_email
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
 from directory.core.tenancy import enter_clinic
 from directory.core.tokens import InvalidToken, TokenPurpose, make_token, read_token
+from directory.core.urls import external_url
 from directory.extensions import db
 from directory.reviews.guards import is_disposable, live_review_by, works_at_clinic
 from directory.reviews.models import ASPECTS, Provenance, Review, ReviewInvitation, ReviewState
+from directory.reviews.reviewer_control import manage_link
 from directory.therapists.models import Therapist
 
 
@@ -135,6 +136,7 @@ def send_confirmation_email(review: Review, therapist: Therapist) -> None:
         review=review,
         therapist=therapist,
         link=external_url("reviews.confirm", token=token),
+        manage_link=manage_link(review),
     )
 
 

@@ -1,14 +1,17 @@
-"""Public review pages: write a review, confirm it by email, write one from an invitation."""
+"""Public review pages: write a review, confirm it by email, write one from an invitation,
+resend the confirmation, and edit or withdraw a review from its signed link."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from directory.core.addresses import normalize_email
 from directory.core.tokens import InvalidToken
 from directory.extensions import db, limiter
-from directory.reviews import invitations, submission
-from directory.reviews.forms import ReviewForm
+from directory.reviews import invitations, reviewer_control, submission, unconfirmed
+from directory.reviews.forms import ResendConfirmationForm, ReviewForm, WithdrawForm
+from directory.reviews.models import ReviewState
 from directory.therapists.models import Therapist
 from directory.therapists.queries import listed_therapist
 
@@ -69,11 +72,20 @@ def new(slug: str):
         review = submit(form, therapist, email=email)
         if review is not None:
             db.session.commit()
-            return render_template("reviews/thanks.html", review=review, therapist=therapist)
+            return thanks(review, therapist)
     status = 422 if form.errors else 200
     return render_template(
         "reviews/new.html", form=form, therapist=therapist, invitation=None
     ), status
+
+
+def thanks(review, therapist):
+    return render_template(
+        "reviews/thanks.html",
+        review=review,
+        therapist=therapist,
+        manage_link=reviewer_control.manage_link(review),
+    )
 
 
 @bp.get("/reviews/confirm/<token>")
@@ -87,7 +99,9 @@ def confirm(token: str):
             "reviews/link_problem.html", message=LINK_PROBLEMS[problem.reason]
         ), 400
     db.session.commit()
-    return render_template("reviews/confirmed.html", review=review)
+    return render_template(
+        "reviews/confirmed.html", review=review, manage_link=reviewer_control.manage_link(review)
+    )
 
 
 @bp.route("/reviews/invited/<token>", methods=["GET", "POST"])
@@ -110,8 +124,102 @@ def invited(token: str):
         review = submit(form, therapist, email=invitation.client_email, invitation=invitation)
         if review is not None:
             db.session.commit()
-            return render_template("reviews/thanks.html", review=review, therapist=therapist)
+            return thanks(review, therapist)
     status = 422 if form.errors else 200
     return render_template(
         "reviews/new.html", form=form, therapist=therapist, invitation=invitation
     ), status
+
+
+def posted_email() -> str:
+    """The rate-limit key for a resend: the address asked about, whatever the IP."""
+    return "resend:" + normalize_email(request.form.get("email", ""))[:254]
+
+
+@bp.route("/therapists/<slug>/reviews/resend", methods=["GET", "POST"])
+@limiter.limit("5 per hour; 20 per day", methods=["POST"])
+@limiter.limit("3 per hour", key_func=posted_email, methods=["POST"])
+def resend(slug: str):
+    therapist = listed_therapist(slug)
+    if therapist is None:
+        abort(404)
+    form = ResendConfirmationForm()
+    if form.validate_on_submit():
+        unconfirmed.resend_confirmation(therapist, form.email.data)
+        db.session.commit()
+        # The same answer whether or not the address has a review waiting.
+        return render_template("reviews/resent.html", therapist=therapist, email=form.email.data)
+    status = 422 if form.errors else 200
+    return render_template("reviews/resend.html", form=form, therapist=therapist), status
+
+
+MANAGE_LINK_PROBLEMS = LINK_PROBLEMS | {
+    "used": "This link is for an earlier version of your review, or the review can no longer "
+    "be changed. Use the link in the latest email we sent you.",
+}
+
+
+def manage_link_problem(problem: InvalidToken):
+    db.session.rollback()
+    return render_template(
+        "reviews/link_problem.html", message=MANAGE_LINK_PROBLEMS[problem.reason]
+    ), 400
+
+
+def changes_from(form: ReviewForm) -> reviewer_control.ReviewChanges:
+    return reviewer_control.ReviewChanges(
+        rating=int(form.rating.data),
+        title=form.title.data,
+        body=form.body.data,
+        visit_month=form.visit_month.data,
+        reviewer_name=form.reviewer_name.data,
+        initials_only=form.initials_only.data,
+        aspects=form.aspects(),
+    )
+
+
+@bp.route("/reviews/manage/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def manage(token: str):
+    try:
+        review = reviewer_control.review_for_token(token)
+    except InvalidToken as problem:
+        return manage_link_problem(problem)
+    form = ReviewForm(needs_email=False, obj=review)
+    if request.method == "GET":
+        form.rating.data = str(review.rating)
+    if form.validate_on_submit():
+        try:
+            reviewer_control.edit_review(review, changes_from(form))
+        except InvalidToken as problem:
+            return manage_link_problem(problem)
+        db.session.commit()
+        return render_template(
+            "reviews/edited.html",
+            review=review,
+            manage_link=reviewer_control.manage_link(review),
+        )
+    status = 422 if form.errors else 200
+    return render_template(
+        "reviews/manage.html",
+        form=form,
+        withdraw_form=WithdrawForm(),
+        review=review,
+        therapist=review.therapist,
+        was_published=review.state == ReviewState.PUBLISHED,
+    ), status
+
+
+@bp.post("/reviews/manage/<token>/withdraw")
+@limiter.limit("20 per hour")
+def withdraw(token: str):
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        review = reviewer_control.review_for_token(token)
+        reviewer_control.withdraw_review(review)
+    except InvalidToken as problem:
+        return manage_link_problem(problem)
+    db.session.commit()
+    return render_template("reviews/withdrawn.html", review=review)

@@ -1,0 +1,38 @@
+"""The public therapist profile: who they are, their checked credentials, their reviews."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+
+from directory.core.errors import BadParameter
+from directory.core.pagination import page_number
+from directory.public import therapist_profile
+from directory.therapists.queries import listed_therapist
+
+bp = Blueprint("public_profiles", __name__)
+
+
+def review_sort() -> str:
+    sort = request.args.get("sort", "newest")
+    if sort not in therapist_profile.SORTS:
+        raise BadParameter("sort", "must be newest or helpful")
+    return sort
+
+
+@bp.get("/therapists/<slug>")
+def profile(slug: str):
+    therapist = listed_therapist(slug)
+    if therapist is None:
+        abort(404)
+    sort = review_sort()
+    page = render_template(
+        "public/profile.html",
+        therapist=therapist,
+        clinic=therapist.clinic,
+        rating=therapist_profile.rating_overview(therapist),
+        accreditations=therapist_profile.public_accreditations(therapist),
+        reviews=therapist_profile.published_reviews(therapist, sort=sort, number=page_number()),
+        sort=sort,
+    )
+    therapist_profile.count_profile_view(therapist)  # commits on its own; never fails the page
+    return page

@@ -1,0 +1,56 @@
+"""Reviews still waiting for their email link: resending the link, purging the forgotten."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from directory.core.addresses import normalize_email
+from directory.core.models import utcnow
+from directory.core.tenancy import enter_clinic
+from directory.extensions import db
+from directory.reviews.models import Review, ReviewState
+from directory.reviews.submission import send_confirmation_email
+from directory.therapists.models import Therapist
+
+# An unconfirmed review is deleted this long after it was written.
+PURGE_AFTER = timedelta(days=7)
+
+
+def resend_confirmation(therapist: Therapist, email: str) -> bool:
+    """Queue the confirmation email again for the address's review still awaiting it.
+
+    Returns whether an email was queued; the caller must answer the same either way, so
+    nobody learns from the page whether an address reviewed anyone.  Flushes; the caller
+    commits (the email leaves only then).
+    """
+    enter_clinic(therapist.clinic_id)  # unconfirmed rows are visible to their clinic only
+    review = db.session.scalar(
+        sa.select(Review).where(
+            Review.therapist_id == therapist.id,
+            Review.clinic_id == therapist.clinic_id,
+            Review.reviewer_email == normalize_email(email),
+            Review.state == ReviewState.AWAITING_EMAIL,
+        )
+    )
+    if review is None or review.created_at < utcnow() - PURGE_AFTER:
+        return False
+    send_confirmation_email(review, therapist)
+    return True
+
+
+def purge_unconfirmed(now: datetime | None = None) -> int:
+    """Delete every review still `awaiting_email` PURGE_AFTER after it was written.
+
+    Returns how many went.  Idempotent; runs in the caller's transaction (which must act
+    for all clinics) and never commits.  Such a review was never published, so nothing
+    counts it and nothing points at it.
+    """
+    cutoff = (now or utcnow()) - PURGE_AFTER
+    deleted = db.session.execute(
+        sa.delete(Review)
+        .where(Review.state == ReviewState.AWAITING_EMAIL, Review.created_at < cutoff)
+        .execution_options(synchronize_session=False)
+    )
+    return deleted.rowcount

@@ -1,0 +1,57 @@
+"""Two moderators at once: one decision per review, and no lost rating counts."""
+
+from __future__ import annotations
+
+import threading
+
+from directory.extensions import db
+from directory.reviews.models import Review, ReviewState, TherapistRating
+from tests.factories import PASSWORD, create_clinic, create_therapist, create_user
+from tests.moderation.helpers import pending_review
+
+
+def approve_at_once(make_app, moderators, review_ids) -> list[int]:
+    statuses: list[int] = []
+    barrier = threading.Barrier(len(review_ids))
+
+    def click(email, review_id):
+        client = make_app().test_client()
+        client.post("/sign-in", data={"email": email, "password": PASSWORD})
+        barrier.wait()
+        statuses.append(client.post(f"/moderation/reviews/{review_id}/approve").status_code)
+
+    threads = [
+        threading.Thread(target=click, args=pair)
+        for pair in zip(moderators, review_ids, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)
+
+
+def two_moderators() -> list[str]:
+    emails = [create_user(platform_role="moderator").email for _ in range(2)]
+    db.session.commit()
+    return emails
+
+
+def test_two_moderators_approving_one_review_at_once_publish_it_once(app, make_app):
+    therapist = create_therapist(create_clinic())
+    review = pending_review(therapist, rating=4)
+    moderators = two_moderators()
+    assert approve_at_once(make_app, moderators, [review.id, review.id]) == [302, 409]
+    db.session.expire_all()
+    assert db.session.get(Review, review.id).state == ReviewState.PUBLISHED
+    assert db.session.get(TherapistRating, therapist.id).review_count == 1
+
+
+def test_two_reviews_of_one_therapist_approved_at_once_both_count(app, make_app):
+    therapist = create_therapist(create_clinic())
+    first, second = pending_review(therapist, rating=5), pending_review(therapist, rating=2)
+    moderators = two_moderators()
+    assert approve_at_once(make_app, moderators, [first.id, second.id]) == [302, 302]
+    db.session.expire_all()
+    rating = db.session.get(TherapistRating, therapist.id)
+    assert (rating.review_count, rating.rating_sum, rating.count_5, rating.count_2) == (2, 7, 1, 1)

@@ -1,0 +1,198 @@
+"""The public therapist profile: facts, checked credentials, the rating, the reviews."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
+
+from directory.core.models import utcnow
+from directory.extensions import db
+from directory.public import therapist_profile
+from directory.reviews import ratings
+from directory.reviews.models import ClinicReply, Provenance, ReplyState, ReviewState
+from directory.therapists.models import Accreditation, AccreditationState, TherapistDailyViews
+from tests.factories import create_clinic, create_review, create_therapist, create_user
+
+
+def john(**fields):
+    clinic = create_clinic("Bang Rak Thai Massage", slug="bang-rak")
+    return create_therapist(
+        clinic,
+        "John Wintertime",
+        slug="john-wintertime",
+        headline="Registered massage therapist and rehabilitation specialist",
+        bio="Ten years of clinical work on upper back pain and posture strain.",
+        years_experience=11,
+        price_min=90,
+        price_max=120,
+        does_not_treat="Fever, contagious illness, undiagnosed severe pain.",
+        **fields,
+    )
+
+
+def publish(therapist, count: int = 1, **fields) -> list:
+    now = utcnow()
+    reviews = [
+        create_review(therapist, published_at=now - timedelta(days=n), **fields)
+        for n in range(count)
+    ]
+    ratings.recompute(therapist.id)
+    return reviews
+
+
+def reply_to(review, body: str, state: str = ReplyState.PUBLISHED) -> ClinicReply:
+    reply = ClinicReply(clinic_id=review.clinic_id, review_id=review.id, body=body, state=state)
+    db.session.add(reply)
+    db.session.flush()
+    return reply
+
+
+def test_the_profile_shows_facts_credentials_rating_and_labelled_reviews(client):
+    therapist = john()
+    moderator = create_user(display_name="Morgan Moderator")
+    db.session.add(
+        Accreditation(
+            clinic_id=therapist.clinic_id,
+            therapist_id=therapist.id,
+            credential_type_id=1,
+            issuing_body="College of Massage Therapists of Ontario",
+            number="R-4471",
+            issued_on=date(2015, 1, 1),
+            expires_on=date(2030, 1, 1),
+            state=AccreditationState.VERIFIED,
+            verified_by_id=moderator.id,
+            verified_at=utcnow(),
+        )
+    )
+    invited, organic = (
+        create_review(
+            therapist,
+            rating=5,
+            provenance=Provenance.VERIFIED_CLIENT,
+            reviewer_name="Sam Rivera",
+            initials_only=True,
+            title="My upper back let go",
+            visit_month=date(2026, 3, 1),
+            published_at=utcnow(),
+        ),
+        create_review(therapist, rating=4, title="Calm and careful", published_at=utcnow()),
+    )
+    create_review(therapist, state=ReviewState.PENDING, title="Not yet moderated")
+    reply_to(invited, "Thank you, Sam. See you next month.")
+    reply_to(organic, "A held reply nobody sees yet.", state=ReplyState.HELD)
+    ratings.recompute(therapist.id)
+    db.session.commit()
+
+    response = client.get("/therapists/john-wintertime")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    for text in (
+        "John Wintertime",
+        "Registered massage therapist and rehabilitation specialist",
+        "11 years",
+        "CAD 90\u2013120 for 60 minutes",
+        "Fever, contagious illness",
+        'href="/clinics/bang-rak"',
+        "College of Massage Therapists of Ontario",
+        "R-4471",
+        "Verified",
+        "by Morgan Moderator (moderator)",
+        "4.5 ★",
+        "Based on only 2 reviews; ratings from few reviews can change a lot.",
+        'href="/how-reviews-work#verified_client"',
+        ">Verified client</a>",
+        ">Email confirmed</a>",
+        "S.R.",
+        "March 2026",
+        "Thank you, Sam. See you next month.",
+        'href="/therapists/john-wintertime/reviews/new"',
+    ):
+        assert text in page, text
+    assert "Sam Rivera" not in page  # initials only, as asked
+    assert "Not yet moderated" not in page
+    assert "A held reply" not in page
+
+
+def test_a_therapist_without_reviews_says_so(client):
+    john()
+    db.session.commit()
+    page = client.get("/therapists/john-wintertime").get_data(as_text=True)
+    assert "No reviews yet" in page and "Based on only" not in page
+
+
+def test_reviews_sort_newest_or_most_helpful_and_paginate(client):
+    therapist = john()
+    reviews = publish(therapist, 12)
+    reviews[5].title = "The most helpful one"
+    reviews[5].helpful_count = 40
+    reviews[0].title = "The newest one"
+    db.session.commit()
+
+    newest = client.get("/therapists/john-wintertime").get_data(as_text=True)
+    assert newest.index("The newest one") < newest.index("The most helpful one")
+    assert "Page 1 of 2" in newest and "Based on only" not in newest
+    helpful = client.get("/therapists/john-wintertime?sort=helpful").get_data(as_text=True)
+    assert helpful.index("The most helpful one") < helpful.index("The newest one")
+    second = client.get("/therapists/john-wintertime?page=2").get_data(as_text=True)
+    assert second.count('class="review"') == 2
+    assert client.get("/therapists/john-wintertime?sort=rating").status_code == 400
+
+
+def test_unlisted_and_unknown_therapists_are_not_found(client):
+    john(is_published=False)
+    db.session.commit()
+    assert client.get("/therapists/john-wintertime").status_code == 404
+    assert client.get("/therapists/nobody").status_code == 404
+
+
+def test_each_visit_counts_a_view_for_the_day(client):
+    therapist = john()
+    db.session.commit()
+    client.get("/therapists/john-wintertime")
+    client.get("/therapists/john-wintertime")
+    views = db.session.scalar(
+        sa.select(TherapistDailyViews.views).where(TherapistDailyViews.therapist_id == therapist.id)
+    )
+    assert views == 2
+
+
+def test_a_failed_view_count_never_fails_the_page(client, monkeypatch):
+    john()
+    db.session.commit()
+
+    def broken(_clinic_id):
+        raise SQLAlchemyError("database hiccup")
+
+    monkeypatch.setattr(therapist_profile, "enter_clinic", broken)
+    assert client.get("/therapists/john-wintertime").status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TherapistDailyViews)) == 0
+
+
+def queries_for_profile(client) -> int:
+    statements = []
+    engine = db.engine
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get("/therapists/john-wintertime").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_reviews(client):
+    therapist = john()
+    for review in publish(therapist, 1):
+        reply_to(review, "Thanks!")
+    db.session.commit()
+    few = queries_for_profile(client)
+    for review in publish(therapist, 9):
+        reply_to(review, "Thanks!")
+    db.session.commit()
+    assert queries_for_profile(client) == few
