@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -235,3 +236,32 @@ class SMTPServer:
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.05)
         return self.messages
+
+
+def run_at_once(actions: list, timeout: float = 60.0) -> list:
+    """Run the callables in threads released together; their results, in order.
+
+    Build clients and apps before calling: only the requests race.  A failure in a
+    thread is raised here, and a thread that never arrives cannot hang the suite.
+    """
+    barrier = threading.Barrier(len(actions), timeout=timeout)
+    results: list = [None] * len(actions)
+    errors: list[BaseException] = []
+
+    def run(index: int, action) -> None:
+        try:
+            barrier.wait()
+            results[index] = action()
+        except BaseException as error:  # handed to the main thread below
+            errors.append(error)
+            barrier.abort()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    if errors:
+        raise errors[0]
+    assert not any(thread.is_alive() for thread in threads), "a concurrent action hung"
+    return results

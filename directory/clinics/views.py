@@ -13,6 +13,7 @@ from directory.clinics.permissions import Permission, role_can
 from directory.core.tokens import InvalidToken
 from directory.extensions import db, limiter
 from directory.places.queries import city_label
+from directory.reviews.ratings import clinic_totals, overview
 from directory.therapists.queries import published_therapists_of
 
 bp = Blueprint("clinics", __name__)
@@ -43,7 +44,10 @@ def public_page(slug: str):
     if clinic is None:
         abort(404)
     return render_template(
-        "clinics/public.html", clinic=clinic, therapists=published_therapists_of(clinic)
+        "clinics/public.html",
+        clinic=clinic,
+        therapists=published_therapists_of(clinic),
+        rating=overview(clinic_totals(clinic.id)),
     )
 
 

@@ -20,13 +20,13 @@ from directory.core.pagination import Page
 from directory.core.tenancy import current_scope, enter_clinic, restore_scope
 from directory.extensions import db
 from directory.reviews.models import (
-    ASPECTS,
     ClinicReply,
     ReplyState,
     Review,
     ReviewState,
     TherapistRating,
 )
+from directory.reviews.ratings import RatingOverview, overview
 from directory.therapists.models import (
     Accreditation,
     AccreditationState,
@@ -37,31 +37,10 @@ from directory.therapists.models import (
 log = logging.getLogger(__name__)
 
 REVIEWS_PER_PAGE = 10
-# Below this many reviews the page says how little a rating from few reviews means.
-FEW_REVIEWS = 5
 SORTS = {
     "newest": (Review.published_at.desc(), Review.id.desc()),
     "helpful": (Review.helpful_count.desc(), Review.published_at.desc(), Review.id.desc()),
 }
-
-
-@dataclass(frozen=True)
-class RatingBar:
-    stars: int
-    count: int
-    share: float  # 0..1 of all reviews
-
-
-@dataclass(frozen=True)
-class RatingOverview:
-    count: int
-    mean: float | None
-    bars: list[RatingBar]
-    aspects: dict[str, float]  # aspect -> mean, only aspects someone rated
-
-    @property
-    def few(self) -> bool:
-        return 0 < self.count < FEW_REVIEWS
 
 
 @dataclass(frozen=True)
@@ -71,23 +50,8 @@ class PublicAccreditation:
 
 
 def rating_overview(therapist: Therapist) -> RatingOverview:
-    """The plain mean, count, distribution and aspect means (no row: no reviews yet)."""
-    totals = db.session.get(TherapistRating, therapist.id)
-    count = totals.review_count if totals else 0
-    bars = [
-        RatingBar(
-            stars=stars,
-            count=getattr(totals, f"count_{stars}") if totals else 0,
-            share=(getattr(totals, f"count_{stars}") / count) if count else 0.0,
-        )
-        for stars in range(5, 0, -1)
-    ]
-    aspects = {}
-    for aspect in ASPECTS:
-        rated = getattr(totals, f"{aspect}_count") if totals else 0
-        if rated:
-            aspects[aspect] = getattr(totals, f"{aspect}_sum") / rated
-    return RatingOverview(count, totals.mean if totals else None, bars, aspects)
+    """The therapist's rating as pages show it (no totals row: no reviews yet)."""
+    return overview(db.session.get(TherapistRating, therapist.id))
 
 
 def published_reviews(

@@ -7,8 +7,7 @@ from flask import Blueprint, render_template
 from directory.core.pagination import page_number
 from directory.moderation.reasons import REASON_LABELS
 from directory.public import queries, transparency
-from directory.public.therapist_profile import FEW_REVIEWS
-from directory.reviews.ratings import PRIOR_WEIGHT
+from directory.reviews.ratings import FEW_REVIEWS, PRIOR_WEIGHT
 
 bp = Blueprint("public", __name__)
 

@@ -11,6 +11,8 @@ count; the score only orders results.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -137,3 +139,74 @@ def recompute(therapist_id: int) -> TherapistRating:
     )
     _forget_loaded_row(therapist_id)
     return db.session.get(TherapistRating, therapist_id)
+
+
+# Below this many reviews pages say how little a rating from few reviews means.
+FEW_REVIEWS = 5
+
+
+@dataclass(frozen=True)
+class RatingBar:
+    stars: int
+    count: int
+    share: float  # 0..1 of all reviews
+
+
+@dataclass(frozen=True)
+class RatingOverview:
+    """What a page shows of a rating: plain mean, count, distribution, aspect means, score."""
+
+    count: int
+    mean: float | None
+    bars: list[RatingBar]
+    aspects: dict[str, float]  # aspect -> mean, only aspects someone rated
+    score: float
+
+    @property
+    def few(self) -> bool:
+        return 0 < self.count < FEW_REVIEWS
+
+
+def overview(totals: TherapistRating | None) -> RatingOverview:
+    """The overview of a totals row (None: no published reviews yet)."""
+    count = totals.review_count if totals else 0
+    total = totals.rating_sum if totals else 0
+    bars = [
+        RatingBar(
+            stars=stars,
+            count=getattr(totals, f"count_{stars}") if totals else 0,
+            share=(getattr(totals, f"count_{stars}") / count) if count else 0.0,
+        )
+        for stars in range(5, 0, -1)
+    ]
+    aspects = {
+        aspect: getattr(totals, f"{aspect}_sum") / getattr(totals, f"{aspect}_count")
+        for aspect in ASPECTS
+        if totals and getattr(totals, f"{aspect}_count")
+    }
+    mean = total / count if count else None
+    return RatingOverview(count, mean, bars, aspects, bayesian_score(total, count, platform_mean()))
+
+
+TOTAL_COLUMNS = (
+    "review_count",
+    "rating_sum",
+    *(f"count_{stars}" for stars in range(1, 6)),
+    *(f"{aspect}_{part}" for aspect in ASPECTS for part in ("sum", "count")),
+)
+
+
+def clinic_totals(clinic_id: int) -> TherapistRating:
+    """The sums of the clinic's listed therapists' totals, as an unsaved totals row."""
+    sums = db.session.execute(
+        sa.select(
+            *(sa.func.coalesce(sa.func.sum(getattr(TherapistRating, c)), 0) for c in TOTAL_COLUMNS)
+        )
+        .join(Therapist, Therapist.id == TherapistRating.therapist_id)
+        .where(
+            TherapistRating.clinic_id == clinic_id,
+            Therapist.is_published.is_(True),
+            Therapist.deleted_at.is_(None),
+        )
+    ).one()
+    return TherapistRating(clinic_id=clinic_id, **dict(zip(TOTAL_COLUMNS, sums, strict=True)))

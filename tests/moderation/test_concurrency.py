@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
-import threading
-
 from directory.extensions import db
 from directory.reviews.models import Review, ReviewState, TherapistRating
 from tests.factories import PASSWORD, create_clinic, create_therapist, create_user
 from tests.moderation.helpers import pending_review
+from tests.support import run_at_once
 
 
 def approve_at_once(make_app, moderators, review_ids) -> list[int]:
-    statuses: list[int] = []
-    barrier = threading.Barrier(len(review_ids))
-
-    def click(email, review_id):
+    clients = []
+    for email in moderators:
         client = make_app().test_client()
         client.post("/sign-in", data={"email": email, "password": PASSWORD})
-        barrier.wait()
-        statuses.append(client.post(f"/moderation/reviews/{review_id}/approve").status_code)
-
-    threads = [
-        threading.Thread(target=click, args=pair)
-        for pair in zip(moderators, review_ids, strict=True)
+        clients.append(client)
+    approvals = [
+        lambda c=c, r=r: c.post(f"/moderation/reviews/{r}/approve").status_code
+        for c, r in zip(clients, review_ids, strict=True)
     ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sorted(statuses)
+    return sorted(run_at_once(approvals))
 
 
 def two_moderators() -> list[str]:
