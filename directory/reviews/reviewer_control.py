@@ -144,3 +144,18 @@ def withdraw_review(review: Review) -> Review:
     change_state(review, ReviewState.WITHDRAWN)
     db.session.flush()
     return review
+
+
+def send_manage_link(review: Review) -> None:
+    """Email the reviewer the private link to edit or withdraw their existing review.
+
+    Used when someone tries to review the same therapist again: the offer goes to the
+    address, so only its owner can act on it.
+    """
+    queue_email(
+        review.reviewer_email,
+        "review_manage_link",
+        f"Edit your review of {review.therapist.name}",
+        review=review,
+        manage_link=manage_link(review),
+    )

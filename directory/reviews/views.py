@@ -49,10 +49,13 @@ def submit(form: ReviewForm, therapist: Therapist, *, email: str, invitation=Non
         )
     except submission.ReviewRefused as refusal:
         getattr(form, refusal.field).errors.append(refusal.message)
-    except submission.DuplicateReview:
+    except submission.DuplicateReview as duplicate:
+        if duplicate.existing is not None:
+            reviewer_control.send_manage_link(duplicate.existing)
+            db.session.commit()
         form.email.errors.append(
-            "You have already reviewed this therapist. "
-            "Use the link in our email to edit that review."
+            "You have already reviewed this therapist. We have emailed you a link "
+            "to edit or withdraw that review."
         )
     return None
 

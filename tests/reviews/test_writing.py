@@ -107,7 +107,7 @@ def test_bad_review_input_keeps_what_was_typed_and_saves_nothing(client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 0
 
 
-def test_guards_refuse_staff_throwaway_addresses_and_second_reviews(client):
+def test_guards_refuse_staff_throwaway_addresses_and_second_reviews(client, mail_folder):
     therapist = listed_therapist()
     staff = member(db.session.get(type(therapist.clinic), therapist.clinic_id))
     url = f"/therapists/{therapist.slug}/reviews/new"
@@ -119,6 +119,9 @@ def test_guards_refuse_staff_throwaway_addresses_and_second_reviews(client):
     assert client.post(url, data=review_form()).status_code == 200
     second = client.post(url, data=review_form())
     assert second.status_code == 422 and b"already reviewed" in second.data
+    offer = emails_in(mail_folder)[-1]
+    assert offer["Subject"].startswith("Edit your review")
+    assert "/reviews/manage/" in offer.get_body(("plain",)).get_content()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 1
 
 
