@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 
 from directory.core.errors import BadParameter
 from directory.core.pagination import page_number
+from directory.moderation.reasons import REASON_LABELS
 from directory.public import therapist_profile
 from directory.therapists.queries import listed_therapist
 
@@ -30,6 +31,7 @@ def profile(slug: str):
         therapist=therapist,
         clinic=therapist.clinic,
         rating=therapist_profile.rating_overview(therapist),
+        reason_labels=REASON_LABELS,
         accreditations=therapist_profile.public_accreditations(therapist),
         reviews=therapist_profile.published_reviews(therapist, sort=sort, number=page_number()),
         sort=sort,

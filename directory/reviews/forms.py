@@ -158,6 +158,12 @@ class FlagForm(FlaskForm):
     note = TextAreaField("Note for the moderators", validators=[Optional(), Length(max=1000)])
 
 
+class ReportForm(FlagForm):
+    """Anyone may ask the moderators to look at a published review again."""
+
+    email = email_field("Your email (optional, never shown)", required=False)
+
+
 class ResendConfirmationForm(FlaskForm):
     email = email_field("The email you used for the review")
 

@@ -16,7 +16,7 @@ from directory.extensions import db, limiter
 from directory.moderation.reasons import Reason
 from directory.reviews import invitations, responses
 from directory.reviews.forms import FlagForm, InvitationForm, ReplyForm
-from directory.reviews.models import ClinicReply, Review, ReviewState
+from directory.reviews.models import ClinicReply, FlagSource, Review, ReviewState
 from directory.therapists.models import Therapist
 from directory.therapists.queries import published_therapists_of
 
@@ -151,7 +151,11 @@ def flag(clinic, membership, review_id: int):
     else:
         try:
             responses.flag_review(
-                review, current_user, Reason(form.reason.data), form.note.data or ""
+                review,
+                Reason(form.reason.data),
+                form.note.data or "",
+                source=FlagSource.CLINIC,
+                flagged_by=current_user,
             )
         except responses.NotAllowed as problem:
             flash(str(problem), "error")

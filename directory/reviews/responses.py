@@ -91,26 +91,44 @@ def post_reply(review: Review, author: User, body: str, *, confirmed: bool) -> C
     return reply
 
 
-def flag_review(review: Review, flagged_by: User, reason: Reason, note: str) -> ReviewFlag:
-    """Ask the moderators to look at a published review again (one open flag per clinic)."""
+def flag_review(
+    review: Review,
+    reason: Reason,
+    note: str,
+    *,
+    source: FlagSource,
+    flagged_by: User | None = None,
+    reporter_email: str = "",
+) -> ReviewFlag:
+    """Ask the moderators to look at a published review again; the review itself is untouched.
+
+    One open flag per review from its clinic, and one per review from a given address.
+    The caller must have entered the review's clinic (flags are the clinic's rows).
+    """
     if review.state != ReviewState.PUBLISHED:
         raise NotAllowed("Only published reviews can be flagged.")
     if reason == Reason.OTHER and not note.strip():
         raise NotAllowed("Say what is wrong when you choose 'Other'.")
-    open_flag = db.session.scalar(
-        sa.select(ReviewFlag.id).where(
-            ReviewFlag.review_id == review.id,
-            ReviewFlag.source == FlagSource.CLINIC,
-            ReviewFlag.state == FlagState.OPEN,
+    same_reporter = (
+        ReviewFlag.source == FlagSource.CLINIC
+        if source == FlagSource.CLINIC
+        else sa.and_(
+            ReviewFlag.source == FlagSource.PUBLIC, ReviewFlag.reporter_email == reporter_email
         )
     )
-    if open_flag is not None:
+    open_flag = db.session.scalar(
+        sa.select(ReviewFlag.id).where(
+            ReviewFlag.review_id == review.id, ReviewFlag.state == FlagState.OPEN, same_reporter
+        )
+    )
+    if open_flag is not None and (source == FlagSource.CLINIC or reporter_email):
         raise NotAllowed("You have already flagged this review; a moderator will look at it.")
     flag = ReviewFlag(
         clinic_id=review.clinic_id,
         review_id=review.id,
-        source=FlagSource.CLINIC,
-        flagged_by_id=flagged_by.id,
+        source=source,
+        flagged_by_id=flagged_by.id if flagged_by is not None else None,
+        reporter_email=reporter_email,
         reason_code=reason,
         note=note.strip(),
     )

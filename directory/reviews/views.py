@@ -3,15 +3,17 @@ resend the confirmation, and edit or withdraw a review from its signed link."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from directory.core.addresses import normalize_email
+from directory.core.tenancy import enter_clinic
 from directory.core.tokens import InvalidToken
 from directory.extensions import db, limiter
-from directory.reviews import invitations, reviewer_control, submission, unconfirmed
-from directory.reviews.forms import ResendConfirmationForm, ReviewForm, WithdrawForm
-from directory.reviews.models import ReviewState
+from directory.moderation.reasons import Reason
+from directory.reviews import invitations, responses, reviewer_control, submission, unconfirmed
+from directory.reviews.forms import ReportForm, ResendConfirmationForm, ReviewForm, WithdrawForm
+from directory.reviews.models import FlagSource, Review, ReviewState
 from directory.therapists.models import Therapist
 from directory.therapists.queries import listed_therapist
 
@@ -226,3 +228,33 @@ def withdraw(token: str):
         return manage_link_problem(problem)
     db.session.commit()
     return render_template("reviews/withdrawn.html", review=review)
+
+
+@bp.post("/reviews/<int:review_id>/report")
+@limiter.limit("5 per hour; 20 per day")
+def report(review_id: int):
+    review = db.session.get(Review, review_id)
+    if review is None or review.state != ReviewState.PUBLISHED or not review.therapist.is_live:
+        abort(404)
+    form = ReportForm()
+    back = url_for(
+        "public_profiles.profile", slug=review.therapist.slug, _anchor=f"review-{review.id}"
+    )
+    if not form.validate_on_submit():
+        flash("Choose a reason, and give a valid email or none.", "error")
+        return redirect(back)
+    enter_clinic(review.clinic_id)  # the flag is a row of the reviewed clinic
+    try:
+        responses.flag_review(
+            review,
+            Reason(form.reason.data),
+            form.note.data or "",
+            source=FlagSource.PUBLIC,
+            reporter_email=normalize_email(form.email.data or ""),
+        )
+    except responses.NotAllowed as problem:
+        flash(str(problem), "error")
+        return redirect(back)
+    db.session.commit()
+    flash("Thank you. A moderator will look at this review.", "success")
+    return redirect(back)
