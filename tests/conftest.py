@@ -144,3 +144,15 @@ def smtp_server():
     server.start()
     yield server
     server.stop()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` run on the PostgreSQL parameter only (not skipped: absent)."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_sqlite = callspec is not None and "sqlite" in callspec.params.values()
+        (dropped if on_sqlite and item.get_closest_marker("postgres") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

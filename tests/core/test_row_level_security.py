@@ -42,14 +42,12 @@ from tests.factories import create_clinic, create_therapist, create_user
 ONE_CONNECTION = {"pool_size": 1, "max_overflow": 0, "pool_pre_ping": True}
 
 
-@pytest.fixture
-def postgres(database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("row-level security is PostgreSQL's; SQLite relies on the other two layers")
+# Row-level security is PostgreSQL's; on SQLite the other two layers stand alone.
+pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-def world(postgres, app) -> dict:
+def world(app) -> dict:
     """Two clinics with public and private rows of every kind, written on the privileged
     path and committed; the test then runs in the public scope (no clinic, no user)."""
     ids = write_world()
@@ -235,7 +233,7 @@ def test_own_rows_can_be_updated(world):
     assert renamed.rowcount == 3
 
 
-def test_every_tenant_table_has_row_level_security_enabled_and_forced(postgres, app):
+def test_every_tenant_table_has_row_level_security_enabled_and_forced(app):
     tables = sorted(model.__tablename__ for model in tenant_models(db.Model.registry))
     assert len(tables) == 14
     flags = db.session.execute(
@@ -248,7 +246,7 @@ def test_every_tenant_table_has_row_level_security_enabled_and_forced(postgres, 
     assert flags == [(table, True, True) for table in tables]
 
 
-def test_the_app_role_cannot_bypass_row_level_security_and_owns_nothing(postgres, app):
+def test_the_app_role_cannot_bypass_row_level_security_and_owns_nothing(app):
     role = db.session.execute(
         sa.text("SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
     ).one()
@@ -262,7 +260,7 @@ def test_the_app_role_cannot_bypass_row_level_security_and_owns_nothing(postgres
     assert (role.rolsuper, role.rolbypassrls, owned) == (False, False, 0)
 
 
-def test_500_interleaved_requests_of_two_clinics_on_one_connection_never_mix(postgres, make_app):
+def test_500_interleaved_requests_of_two_clinics_on_one_connection_never_mix(make_app):
     app = make_app(SQLALCHEMY_ENGINE_OPTIONS=ONE_CONNECTION)
     with app.app_context():
         a, b = create_clinic(), create_clinic()
@@ -284,7 +282,7 @@ def test_500_interleaved_requests_of_two_clinics_on_one_connection_never_mix(pos
     assert len(backends) == 1
 
 
-def test_a_transaction_local_setting_ends_with_its_transaction(postgres, make_app):
+def test_a_transaction_local_setting_ends_with_its_transaction(make_app):
     app = make_app(SQLALCHEMY_ENGINE_OPTIONS=ONE_CONNECTION)
     read = sa.text("SELECT pg_backend_pid(), current_setting('app.clinic_id', true)")
     with app.app_context():
@@ -301,7 +299,7 @@ def test_a_transaction_local_setting_ends_with_its_transaction(postgres, make_ap
     assert pooled == (pid, "")
 
 
-def test_a_clinic_entered_in_one_app_context_is_gone_in_the_next(postgres, make_app):
+def test_a_clinic_entered_in_one_app_context_is_gone_in_the_next(make_app):
     app = make_app(SQLALCHEMY_ENGINE_OPTIONS=ONE_CONNECTION)
     read = sa.text(
         "SELECT pg_backend_pid(), current_setting('app.clinic_id', true),"
@@ -326,7 +324,7 @@ def test_public_pages_read_through_the_public_policies(world, client):
     assert b"<strong>2</strong> therapists listed" in response.data
 
 
-def test_create_app_role_is_idempotent_and_refuses_the_owner(postgres, app, runner):
+def test_create_app_role_is_idempotent_and_refuses_the_owner(app, runner):
     name = f"directory_app_{uuid.uuid4().hex[:12]}"
     owner_url = app.config["DATABASE_OWNER_URL"]
     try:
@@ -354,13 +352,13 @@ def test_create_app_role_is_idempotent_and_refuses_the_owner(postgres, app, runn
     assert refused.exit_code != 0 and "owner" in refused.output
 
 
-def test_the_app_role_may_not_touch_the_migration_version(postgres, app):
+def test_the_app_role_may_not_touch_the_migration_version(app):
     with pytest.raises(DBAPIError, match="permission denied"):
         db.session.execute(sa.text("UPDATE alembic_version SET version_num = version_num"))
     db.session.rollback()
 
 
-def test_migrations_run_as_the_owner_while_the_app_runs_as_its_role(postgres, app):
+def test_migrations_run_as_the_owner_while_the_app_runs_as_its_role(app):
     """Only the owner may drop and create policies: this round trip would fail as the app role."""
     policies = sa.text("SELECT count(*) FROM pg_policy")
     before = db.session.scalar(policies)
