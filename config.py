@@ -68,6 +68,10 @@ class Config:
     # The development mailbox page lists what was "sent" to the local folder.
     DEV_MAILBOX = env_bool("DEV_MAILBOX", True)
 
+    # Search result counts and facets are cached this long (Redis when REDIS_URL is set,
+    # else in the process), keyed by a generation that every index change bumps.
+    SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 300)
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
@@ -113,6 +117,8 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     DEV_MAILBOX = True
+    # Tests empty the tables between them; a cache would remember counts across them.
+    SEARCH_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

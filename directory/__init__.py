@@ -49,6 +49,7 @@ def configure_extensions(app: Flask) -> None:
     from directory.core.database import configure_engine
     from directory.core.outbox import install_relay
     from directory.core.tenancy import install_row_level_security, install_tenant_filter
+    from directory.search import cache as search_cache
 
     db.init_app(app)
     with app.app_context():
@@ -64,6 +65,7 @@ def configure_extensions(app: Flask) -> None:
     install_relay(FlaskSession)
     install_tenant_filter(FlaskSession)
     install_row_level_security(FlaskSession)
+    search_cache.init_app(app, FlaskSession)
     celery_init_app(app)
 
 

@@ -15,7 +15,7 @@ from directory.core.tenancy import act_for_all_clinics
 from directory.demo.reference import ReferenceDataMissing
 from directory.demo.seed import DEMO_PASSWORD, DEMO_SIGN_INS, DemoSize, seed_demo
 from directory.extensions import db
-from directory.search.documents import rebuild_all
+from directory.search.reindex import rebuild_all
 
 users_cli = AppGroup("users", help="Manage platform accounts.")
 search_cli = AppGroup("search", help="Maintain the search index.")
@@ -66,7 +66,7 @@ def seed_demo_command(
         f"{result.reviews:,} reviews in {elapsed:.1f} s."
     )
     if reindex:
-        click.echo(f"Built {rebuild_all():,} search documents.")
+        click.echo(f"Built {rebuild_all().documents:,} search documents.")
     echo_sign_ins(result.password, result.sign_ins)
 
 
@@ -78,11 +78,15 @@ def echo_sign_ins(password: str, sign_ins: list[tuple[str, str]]) -> None:
 
 @search_cli.command("reindex")
 def reindex_command() -> None:
-    """Rebuild every listed therapist's search document."""
+    """Rebuild every search document into a shadow table, then swap it in.
+
+    Search keeps answering from the current documents until the swap.
+    """
     act_for_all_clinics()
-    started = time.perf_counter()
-    count = rebuild_all()
-    click.echo(f"Rebuilt {count:,} search documents in {time.perf_counter() - started:.1f} s.")
+    report = rebuild_all(
+        progress=lambda last: click.echo(f"  built up to therapist {last:,}", err=True)
+    )
+    click.echo(f"Rebuilt {report.documents:,} search documents in {report.seconds:.1f} s.")
 
 
 def register_commands(app: Flask) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.pool import NullPool
 
 from directory.core.database_roles import create_app_role, owner_database_url
 from directory.core.tenancy import PUBLIC_SCOPE, current_scope, restore_scope
+from directory.search.schema import SQLITE_TABLE_PREFIXES
 
 DEFAULT_POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -185,7 +186,11 @@ def _empty_postgres_tables(owner_url: str) -> None:
 
 
 def _empty_sqlite_tables(engine: sa.Engine) -> None:
-    tables = [name for name in sa.inspect(engine).get_table_names() if name not in REFERENCE_TABLES]
+    tables = [
+        name
+        for name in sa.inspect(engine).get_table_names()
+        if name not in REFERENCE_TABLES and not name.startswith(SQLITE_TABLE_PREFIXES)
+    ]
     with engine.begin() as connection:
         triggers = connection.execute(
             sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
@@ -197,6 +202,8 @@ def _empty_sqlite_tables(engine: sa.Engine) -> None:
             connection.execute(sa.text(f'DELETE FROM "{table}"'))
         if _has_sequence(connection):
             connection.execute(sa.text("DELETE FROM sqlite_sequence"))
+        for fts in ("search_fts", "search_names"):  # full-text indexes over search_documents
+            connection.execute(sa.text(f"INSERT INTO {fts}({fts}) VALUES ('delete-all')"))
         for _, sql in triggers:
             connection.execute(sa.text(sql))
 

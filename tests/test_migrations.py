@@ -11,6 +11,7 @@ from flask_migrate import downgrade, upgrade
 from config import TestConfig
 from directory import create_app
 from directory.extensions import db
+from directory.search.schema import include_object
 from tests import support
 
 
@@ -43,6 +44,8 @@ def test_upgrade_downgrade_upgrade_round_trips(fresh_database_url, tmp_path):
 
 def test_models_and_migrations_agree(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         differences = compare_metadata(context, db.metadata)
     assert differences == []

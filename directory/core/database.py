@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from directory.places.geo import haversine_km
+
 
 def _configure_sqlite_connection(dbapi_connection, connection_record) -> None:
     cursor = dbapi_connection.cursor()
@@ -14,6 +16,8 @@ def _configure_sqlite_connection(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA busy_timeout = 10000")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
+    # PostgreSQL computes distances in SQL; SQLite gets the same formula as a function.
+    dbapi_connection.create_function("haversine_km", 4, haversine_km, deterministic=True)
 
 
 def configure_engine(engine: sa.Engine) -> None:

@@ -1,8 +1,10 @@
-"""Building a therapist's search document from the source rows.
+"""What a therapist's search document holds, written once as SQL for one row or for all.
 
-A rebuild is a recompute: running it twice, or out of order, converges on the same row.
-Each document carries a version (nanoseconds at build time); a write only replaces a
-document with an older version, so a slow, stale rebuild never overwrites a newer one.
+The same SELECT builds a single document (the worker, after any change) and every document
+(the full reindex, in batches of ids), so the two can never disagree.  A rebuild is a
+recompute: running it twice, or out of order, converges on the same row.  Each document
+carries a version (nanoseconds at build time); a write only replaces an older version, so
+a slow, stale rebuild never overwrites a newer one.
 """
 
 from __future__ import annotations
@@ -12,123 +14,167 @@ import time
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from directory.core.models import utcnow
+from directory.clinics.models import Clinic
+from directory.core.models import UTCDateTime, utcnow
 from directory.extensions import db
+from directory.places.models import City
 from directory.reviews.models import Review, ReviewState, TherapistRating
 from directory.reviews.ratings import bayesian_score, platform_mean
+from directory.search import cache
 from directory.search.models import SearchDocument
-from directory.therapists.models import AccreditationState, Therapist
+from directory.taxonomy.models import Condition, Modality
+from directory.therapists.models import (
+    Accreditation,
+    AccreditationState,
+    Therapist,
+    TherapistCondition,
+    TherapistLanguage,
+    TherapistModality,
+)
 
-# Review text adds words clients use, but must not swamp names and modalities.
-REVIEW_TEXT_CAP = 2000
+# Review text adds the words clients use ("desk", "shoulders") but must not swamp names
+# and modalities: the newest few published reviews, cut to a fixed length.
+REVIEW_SAMPLE_SIZE = 8
+REVIEW_TEXT_CAP = 1500
+
+# Every column of the document, therapist_id first.
+DOCUMENT_COLUMNS = [
+    "therapist_id",
+    *(c.name for c in SearchDocument.__table__.columns if c.name != "therapist_id"),
+]
 
 
-def _ids(values) -> str:
-    return " " + " ".join(str(v) for v in values) + " " if values else ""
+def listed():
+    """The therapists that have a document: published and not deleted."""
+    return sa.and_(Therapist.is_published.is_(True), Therapist.deleted_at.is_(None))
 
 
-def _review_sample(therapist_id: int) -> str:
-    bodies = db.session.scalars(
-        sa.select(Review.title + ". " + Review.body)
-        .where(Review.therapist_id == therapist_id, Review.state == ReviewState.PUBLISHED)
-        .order_by(Review.published_at.desc())
-        .limit(20)
+def _joined(dialect: str, expression, separator: str = " "):
+    """The values of a correlated subquery joined by `separator` (NULL when none)."""
+    if dialect == "postgresql":
+        return sa.func.string_agg(expression, separator)
+    return sa.func.group_concat(expression, separator)
+
+
+def _padded(dialect: str, column, link) -> sa.ScalarSelect:
+    """ " 3 7 12 ": the ids (or codes) of a link table, so `LIKE '% 7 %'` finds one."""
+    values = sa.select(_joined(dialect, sa.cast(column, sa.String))).where(
+        link.therapist_id == Therapist.id
     )
-    sample = " ".join(bodies)
-    return sample[:REVIEW_TEXT_CAP]
+    return sa.func.coalesce(" " + values.scalar_subquery() + " ", "")
 
 
-def build_document(therapist: Therapist) -> dict:
-    """The document's column values for a listed therapist."""
-    clinic = therapist.clinic
-    rating = db.session.get(TherapistRating, therapist.id)
-    count, total = (rating.review_count, rating.rating_sum) if rating else (0, 0)
-    verified = any(a.state == AccreditationState.VERIFIED for a in therapist.accreditations)
-    return {
-        "therapist_id": therapist.id,
-        "clinic_id": therapist.clinic_id,
-        "version": time.time_ns(),
-        "slug": therapist.slug,
-        "name": therapist.name,
-        "clinic_slug": clinic.slug,
-        "clinic_name": clinic.name,
-        "city_id": clinic.city_id,
-        "city_name": clinic.city.name,
-        "latitude": clinic.latitude,
-        "longitude": clinic.longitude,
-        "modality_ids": _ids(m.id for m in therapist.modalities),
-        "condition_ids": _ids(c.id for c in therapist.conditions),
-        "language_codes": _ids(lang.code for lang in therapist.languages),
-        "accepting_new_clients": therapist.accepting_new_clients,
+def _names(dialect: str, term, link, key) -> sa.ScalarSelect:
+    names = (
+        sa.select(_joined(dialect, term.name))
+        .join(link, key == term.id)
+        .where(link.therapist_id == Therapist.id)
+    )
+    return sa.func.coalesce(names.scalar_subquery(), "")
+
+
+def _review_sample(dialect: str):
+    newest = (
+        sa.select(Review.title, Review.body)
+        .where(Review.therapist_id == Therapist.id, Review.state == ReviewState.PUBLISHED)
+        .order_by(Review.published_at.desc())
+        .limit(REVIEW_SAMPLE_SIZE)
+        .subquery()
+    )
+    text = sa.select(_joined(dialect, newest.c.title + ". " + newest.c.body)).scalar_subquery()
+    return sa.func.coalesce(sa.func.substr(text, 1, REVIEW_TEXT_CAP), "")
+
+
+def document_select(dialect: str, version: int, mean: float) -> sa.Select:
+    """One row per listed therapist, in DOCUMENT_COLUMNS order; the caller adds a WHERE."""
+    verified = (
+        sa.select(Accreditation.id)
+        .where(
+            Accreditation.therapist_id == Therapist.id,
+            Accreditation.state == AccreditationState.VERIFIED,
+        )
+        .exists()
+    )
+    count = sa.func.coalesce(TherapistRating.review_count, 0)
+    total = sa.func.coalesce(TherapistRating.rating_sum, 0)
+    values = {
+        "therapist_id": Therapist.id,
+        "clinic_id": Therapist.clinic_id,
+        "version": sa.literal(version, sa.BigInteger),
+        "slug": Therapist.slug,
+        "name": Therapist.name,
+        "headline": Therapist.headline,
+        "clinic_slug": Clinic.slug,
+        "clinic_name": Clinic.name,
+        "city_id": Clinic.city_id,
+        "city_name": City.name,
+        "latitude": Clinic.latitude,
+        "longitude": Clinic.longitude,
+        "modality_ids": _padded(dialect, TherapistModality.modality_id, TherapistModality),
+        "condition_ids": _padded(dialect, TherapistCondition.condition_id, TherapistCondition),
+        "language_codes": _padded(dialect, TherapistLanguage.language_code, TherapistLanguage),
+        "accepting_new_clients": Therapist.accepting_new_clients,
         "accreditation_verified": verified,
         "rating_count": count,
-        "rating_mean": total / count if count else None,
-        "rating_score": bayesian_score(total, count, platform_mean()),
-        "text_a": " ".join([therapist.name, *(m.name for m in therapist.modalities)]),
-        "text_b": " ".join(
-            [*(c.name for c in therapist.conditions), clinic.city.name, clinic.name]
-        ),
-        "text_c": " ".join([therapist.headline, therapist.bio, _review_sample(therapist.id)]),
-        "updated_at": utcnow(),
+        "rating_mean": total * 1.0 / sa.func.nullif(count, 0),
+        "rating_score": bayesian_score(total, count, mean),
+        "text_a": Therapist.name
+        + " "
+        + _names(dialect, Modality, TherapistModality, TherapistModality.modality_id),
+        "text_b": _names(dialect, Condition, TherapistCondition, TherapistCondition.condition_id)
+        + " "
+        + City.name
+        + " "
+        + Clinic.name,
+        "text_c": Therapist.headline + " " + Therapist.bio + " " + _review_sample(dialect),
+        "updated_at": sa.literal(utcnow(), UTCDateTime()),
     }
-
-
-def _upsert(values: dict) -> None:
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(SearchDocument)
-    statement = insert.values(**values)
-    changes = {k: statement.excluded[k] for k in values if k != "therapist_id"}
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[SearchDocument.therapist_id],
-            set_=changes,
-            where=SearchDocument.version < statement.excluded.version,
-        )
+    assert set(values) == set(DOCUMENT_COLUMNS), "document_select must fill every column"
+    return (
+        sa.select(*(values[name].label(name) for name in DOCUMENT_COLUMNS))
+        .select_from(Therapist)
+        .join(Clinic, Clinic.id == Therapist.clinic_id)
+        .join(City, City.id == Clinic.city_id)
+        .outerjoin(TherapistRating, TherapistRating.therapist_id == Therapist.id)
+        .where(listed())
     )
+
+
+def insert_documents(table: sa.Table, where, *, only_if_newer: bool) -> sa.Executable:
+    """INSERT INTO table SELECT the documents of the therapists matching `where`."""
+    dialect = db.session.get_bind().dialect.name
+    select = document_select(dialect, time.time_ns(), platform_mean()).where(where)
+    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    statement = insert.from_select([*DOCUMENT_COLUMNS], select)
+    if not only_if_newer:
+        return statement
+    changes = {name: statement.excluded[name] for name in DOCUMENT_COLUMNS[1:]}
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.therapist_id],
+        set_=changes,
+        where=table.c.version < statement.excluded.version,
+    )
+
+
+def remove_document(therapist_id: int) -> None:
+    """Take a therapist out of search at once, in the caller's transaction."""
+    cache.index_changed(db.session())
+    db.session.execute(sa.delete(SearchDocument).where(SearchDocument.therapist_id == therapist_id))
 
 
 def rebuild_document(therapist_id: int) -> bool:
     """Make the therapist's document match its rows; True if the therapist is listed.
 
-    An unpublished or deleted therapist loses its document at once.  The caller commits.
+    An unpublished or deleted therapist loses its document.  The caller commits.
     """
+    cache.index_changed(db.session())
+    result = db.session.execute(
+        insert_documents(SearchDocument.__table__, Therapist.id == therapist_id, only_if_newer=True)
+    )
+    if result.rowcount:
+        return True
     therapist = db.session.get(Therapist, therapist_id)
     if therapist is None or not therapist.is_live:
-        db.session.execute(
-            sa.delete(SearchDocument).where(SearchDocument.therapist_id == therapist_id)
-        )
+        remove_document(therapist_id)
         return False
-    _upsert(build_document(therapist))
-    return True
-
-
-def rebuild_all(batch_size: int = 500) -> int:
-    """Rebuild every listed therapist's document and drop the others'; returns how many.
-
-    Streams therapist ids in batches and commits per batch, so memory stays flat and
-    search keeps answering throughout.
-    """
-    listed = sa.and_(Therapist.is_published.is_(True), Therapist.deleted_at.is_(None))
-    db.session.execute(
-        sa.delete(SearchDocument).where(
-            SearchDocument.therapist_id.not_in(sa.select(Therapist.id).where(listed))
-        )
-    )
-    db.session.commit()
-    rebuilt, after_id = 0, 0
-    while True:
-        ids = list(
-            db.session.scalars(
-                sa.select(Therapist.id)
-                .where(listed, Therapist.id > after_id)
-                .order_by(Therapist.id)
-                .limit(batch_size)
-            )
-        )
-        if not ids:
-            return rebuilt
-        for therapist_id in ids:
-            rebuild_document(therapist_id)
-        db.session.commit()
-        db.session.expunge_all()
-        rebuilt, after_id = rebuilt + len(ids), ids[-1]
+    return True  # listed, and the stored document is already newer

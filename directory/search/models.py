@@ -1,4 +1,9 @@
-"""The search document: one denormalised row per published therapist, rebuilt by a worker."""
+"""The search document: one denormalised row per published therapist, rebuilt by a worker.
+
+Each backend adds its own text index outside this model (see directory.search.schema):
+PostgreSQL two generated tsvector columns with GIN indexes and a trigram index on the name;
+SQLite FTS5 tables kept in step by triggers.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ class SearchDocument(TenantMixin, db.Model):
     __table_args__ = (
         tenant_foreign_key(["therapist_id"], "therapists"),
         sa.Index("ix_search_documents_latitude_longitude", "latitude", "longitude"),
+        sa.Index("ix_search_documents_rating_count", "rating_count"),
     )
 
     therapist_id: Mapped[int] = mapped_column(primary_key=True)
@@ -23,6 +29,7 @@ class SearchDocument(TenantMixin, db.Model):
     version: Mapped[int] = mapped_column(sa.BigInteger)
     slug: Mapped[str] = mapped_column(sa.String(120))
     name: Mapped[str] = mapped_column(sa.String(120))
+    headline: Mapped[str] = mapped_column(sa.String(160), default="", server_default="")
     clinic_slug: Mapped[str] = mapped_column(sa.String(120))
     clinic_name: Mapped[str] = mapped_column(sa.String(120))
     city_id: Mapped[int] = mapped_column(index=True)

@@ -16,6 +16,7 @@ from directory.core import outbox
 from directory.core.models import utcnow
 from directory.core.slugs import unique_slug
 from directory.extensions import db
+from directory.search.documents import remove_document
 from directory.taxonomy.models import Condition, CredentialType, Language, Modality
 from directory.therapists.models import (
     Accreditation,
@@ -154,7 +155,7 @@ def unpublish(therapist: Therapist) -> None:
     if therapist.is_published:
         therapist.is_published = False
         db.session.flush()
-        queue_reindex(therapist)
+        remove_document(therapist.id)
 
 
 def delete_therapist(therapist: Therapist) -> None:
@@ -162,7 +163,7 @@ def delete_therapist(therapist: Therapist) -> None:
     therapist.deleted_at = utcnow()
     therapist.is_published = False
     db.session.flush()
-    queue_reindex(therapist)
+    remove_document(therapist.id)
 
 
 def add_accreditation(therapist: Therapist, details: CredentialDetails) -> Accreditation:

@@ -1,0 +1,52 @@
+"""PostgreSQL: weighted tsvector + GIN, websearch_to_tsquery, pg_trgm for names."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import TSVECTOR
+
+from directory.extensions import db
+from directory.places.geo import EARTH_RADIUS_KM
+from directory.search.backends import NameMatch
+from directory.search.text import TextQuery
+from directory.search.trigrams import NAME_MATCH
+
+ENGLISH = sa.literal_column("'english'::regconfig")
+
+
+class PostgreSQLBackend:
+    name = "postgresql"
+
+    def text_match(self, docs: sa.Table, text: TextQuery):
+        query = sa.func.websearch_to_tsquery(ENGLISH, text.websearch())
+        # Generated columns, declared by the migration rather than the model.
+        search_vector = sa.literal_column(f"{docs.name}.search_vector", TSVECTOR)
+        key_vector = sa.literal_column(f"{docs.name}.key_vector", TSVECTOR)
+        # Match on everything; rank on names, modalities, conditions, city and clinic only
+        # (a small inline vector), so ranking a large match set stays cheap.
+        return search_vector.op("@@")(query), sa.func.ts_rank(key_vector, query)
+
+    def similar_names(self, text: str, limit: int) -> list[NameMatch]:
+        from directory.search.models import SearchDocument
+
+        score = sa.func.similarity(SearchDocument.name, text).label("score")
+        rows = db.session.execute(
+            sa.select(SearchDocument.therapist_id, SearchDocument.name, score)
+            .where(SearchDocument.name.op("%")(text))  # the trigram index, at 0.3
+            .order_by(score.desc(), SearchDocument.therapist_id)
+            .limit(limit)
+        )
+        return [NameMatch(*row) for row in rows if row.score >= NAME_MATCH]
+
+    def distance_km(self, docs: sa.Table, latitude: float, longitude: float):
+        lat, lon = sa.func.radians(docs.c.latitude), sa.func.radians(docs.c.longitude)
+        lat0, lon0 = sa.func.radians(latitude), sa.func.radians(longitude)
+        a = sa.func.power(sa.func.sin((lat - lat0) / 2), 2) + sa.func.cos(lat0) * sa.func.cos(
+            lat
+        ) * sa.func.power(sa.func.sin((lon - lon0) / 2), 2)
+        return 2 * EARTH_RADIUS_KM * sa.func.asin(sa.func.least(1.0, sa.func.sqrt(a)))
+
+    def replace_live_table(self, connection: sa.Connection, live: str, shadow: str) -> None:
+        from directory.search.backends.postgresql_tables import swap_tables
+
+        swap_tables(connection, live, shadow)

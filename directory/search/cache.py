@@ -1,0 +1,75 @@
+"""A cache for what repeats between searches: totals and facet counts.
+
+Entries are keyed by the index's generation, a counter bumped after every commit that
+changed a search document, so a cached count is never older than the index it counts.
+Redis when REDIS_URL is set (shared by every gunicorn worker), else this process's memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from cachelib import BaseCache, NullCache, RedisCache, SimpleCache
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+GENERATION_KEY = "generation"
+_CHANGED = "search_index_changed"
+
+
+def _make_cache(app: Flask) -> BaseCache:
+    seconds = app.config["SEARCH_CACHE_SECONDS"]
+    if seconds <= 0:
+        return NullCache()
+    if app.config["REDIS_URL"]:
+        import redis
+
+        client = redis.Redis.from_url(app.config["REDIS_URL"])
+        return RedisCache(client, key_prefix="search:", default_timeout=seconds)
+    return SimpleCache(threshold=2000, default_timeout=seconds)
+
+
+def _cache() -> BaseCache:
+    return current_app.extensions["search_cache"]
+
+
+def generation() -> int:
+    return int(_cache().get(GENERATION_KEY) or 0)
+
+
+def cached(key: str, compute: Callable[[], Any]) -> Any:
+    """compute(), remembered under `key` for the current generation of the index."""
+    cache = _cache()
+    full_key = f"{generation()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value)
+    return value
+
+
+def index_changed(session: Session) -> None:
+    """Note that this transaction changed search documents; the commit bumps the generation."""
+    session.info[_CHANGED] = True
+
+
+def bump_generation() -> None:
+    _cache().inc(GENERATION_KEY)
+
+
+def _bump_after_commit(session: Session) -> None:
+    if session.info.pop(_CHANGED, False):
+        bump_generation()
+
+
+def _forget_after_rollback(session: Session, previous_transaction) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+def init_app(app: Flask, session_class: type[Session]) -> None:
+    app.extensions["search_cache"] = _make_cache(app)
+    if not event.contains(session_class, "after_commit", _bump_after_commit):
+        event.listen(session_class, "after_commit", _bump_after_commit)
+        event.listen(session_class, "after_soft_rollback", _forget_after_rollback)

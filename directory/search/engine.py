@@ -1,0 +1,284 @@
+"""Running a search: filters, facet counts, ordering and paging, written once for both
+backends (directory.search.backends supplies what differs).
+
+Only what must be ranked is ranked: the page of hits is one ordered, limited query; the
+total and the facet counts over the whole match set are one aggregate query, cached per
+index generation because the same filters repeat far more often than the index changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from directory.extensions import db
+from directory.places.geo import bounding_box, haversine_km
+from directory.places.models import City
+from directory.search import cache
+from directory.search.backends import NameMatch, current_backend
+from directory.search.models import SearchDocument
+from directory.search.params import term_index
+from directory.search.query import Place, SearchQuery, Term
+from directory.search.text import words_of
+from directory.search.trigrams import SUGGESTION
+from directory.taxonomy.models import Condition, Language, Modality
+
+docs = SearchDocument.__table__
+CITY_FACETS = 12
+# Names are short: only a short query can be (part of) a misspelt name.
+MAX_NAME_WORDS = 4
+NAME_CANDIDATES = 20
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    term: Term | Place
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    specialties: list[FacetCount] = field(default_factory=list)
+    conditions: list[FacetCount] = field(default_factory=list)
+    cities: list[FacetCount] = field(default_factory=list)
+    verified: int = 0
+    accepting: int = 0
+
+
+@dataclass(frozen=True)
+class Hit:
+    slug: str
+    name: str
+    headline: str
+    clinic_slug: str
+    clinic_name: str
+    city_name: str
+    specialties: list[Term]
+    conditions: list[Term]
+    languages: list[Term]
+    accepting_new_clients: bool
+    accreditation_verified: bool
+    rating_count: int
+    rating_mean: float | None
+    rating_score: float
+    distance_km: float | None
+    # Why it is here: the specialties and conditions the search asked for, by filter or
+    # by word, and whether the name itself matched.
+    matched_specialties: list[Term]
+    matched_conditions: list[Term]
+    name_matched: bool
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: SearchQuery
+    total: int
+    hits: list[Hit]
+    facets: Facets
+    did_you_mean: str | None = None
+
+
+def _has(column, key) -> sa.ColumnElement[bool]:
+    return column.like(f"% {key} %")
+
+
+def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElement[bool]]:
+    backend = current_backend()
+    conditions: list[sa.ColumnElement[bool]] = []
+    if not query.text.is_empty:
+        matched, _rank = backend.text_match(docs, query.text)
+        if names:
+            matched = sa.or_(matched, docs.c.therapist_id.in_([m.therapist_id for m in names]))
+        conditions.append(matched)
+    conditions += [_has(docs.c.modality_ids, t.key) for t in query.modalities]
+    conditions += [_has(docs.c.condition_ids, t.key) for t in query.conditions]
+    conditions += [_has(docs.c.language_codes, t.key) for t in query.languages]
+    if query.cities:
+        conditions.append(docs.c.city_id.in_([c.id for c in query.cities]))
+    if query.near:
+        south, north, west, east = bounding_box(
+            query.near.latitude, query.near.longitude, query.radius_km
+        )
+        conditions += [
+            docs.c.latitude.between(south, north),
+            docs.c.longitude.between(west, east),
+            backend.distance_km(docs, query.near.latitude, query.near.longitude) <= query.radius_km,
+        ]
+    if query.min_rating:
+        conditions.append(docs.c.rating_mean >= query.min_rating)
+    if query.verified:
+        conditions.append(docs.c.accreditation_verified.is_(True))
+    if query.accepting:
+        conditions.append(docs.c.accepting_new_clients.is_(True))
+    return conditions
+
+
+def _similar_names(query: SearchQuery) -> list[NameMatch]:
+    words = words_of(query.text.raw)
+    if not words or len(words) > MAX_NAME_WORDS:
+        return []
+    return current_backend().similar_names(" ".join(words), NAME_CANDIDATES)
+
+
+def _count(condition) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+
+def _summary(query: SearchQuery, where: list, terms: dict) -> tuple[int, Facets]:
+    """The total and every facet count over the whole match set: two aggregate queries."""
+    specialties = sorted(set(terms["specialties"].values()), key=lambda t: t.name)
+    conditions = sorted(set(terms["conditions"].values()), key=lambda t: t.name)
+    counts = db.session.execute(
+        sa.select(
+            sa.func.count(),
+            _count(docs.c.accreditation_verified.is_(True)),
+            _count(docs.c.accepting_new_clients.is_(True)),
+            *(_count(_has(docs.c.modality_ids, t.key)) for t in specialties),
+            *(_count(_has(docs.c.condition_ids, t.key)) for t in conditions),
+        ).where(*where)
+    ).one()
+    total, verified, accepting, *rest = counts
+    by_city = (
+        sa.select(docs.c.city_id, sa.func.count().label("n"))
+        .where(*where)
+        .group_by(docs.c.city_id)
+        .order_by(sa.text("n DESC"), docs.c.city_id)
+        .limit(CITY_FACETS)
+        .subquery()
+    )
+    cities = db.session.execute(
+        sa.select(City, by_city.c.n)
+        .join(by_city, by_city.c.city_id == City.id)
+        .order_by(by_city.c.n.desc(), City.name)
+    ).all()
+    from directory.search.params import place
+
+    return total, Facets(
+        specialties=[
+            FacetCount(t, n) for t, n in zip(specialties, rest[: len(specialties)], strict=True)
+        ],
+        conditions=[
+            FacetCount(t, n) for t, n in zip(conditions, rest[len(specialties) :], strict=True)
+        ],
+        cities=[FacetCount(place(city), n) for city, n in cities],
+        verified=verified,
+        accepting=accepting,
+    )
+
+
+def _order(query: SearchQuery, names: list[NameMatch], distance) -> list:
+    by_score = [docs.c.rating_score.desc(), docs.c.rating_count.desc(), docs.c.therapist_id]
+    sort = query.effective_sort
+    if sort == "rating":
+        return by_score
+    if sort == "reviews":
+        return [docs.c.rating_count.desc(), docs.c.rating_score.desc(), docs.c.therapist_id]
+    if sort == "distance":
+        return [distance, *by_score]
+    if query.text.is_empty and not names:
+        return by_score
+    order = []
+    if names:
+        # A name that looks like what was typed comes first, the closest first.
+        order.append(
+            sa.case(
+                {m.therapist_id: m.similarity for m in names},
+                value=docs.c.therapist_id,
+                else_=0.0,
+            ).desc()
+        )
+    if not query.text.is_empty:
+        _matched, rank = current_backend().text_match(docs, query.text)
+        # Ranks this close are a tie, broken by rating below.
+        order.append(sa.func.round(sa.cast(rank, sa.Numeric), 4).desc())
+    return order + by_score
+
+
+def _terms(ids: str, index: dict) -> list[Term]:
+    return sorted((index[key] for key in ids.split() if key in index), key=lambda t: t.name)
+
+
+def _by_key(model) -> dict[str, Term]:
+    return {str(term.key): term for term in term_index(model).values()}
+
+
+def _wanted(query: SearchQuery, terms: list[Term], chosen: tuple[Term, ...]) -> list[Term]:
+    """The terms of a hit the search asked for: chosen as filters, or named in the words."""
+    words = set(query.text.terms)
+    stems = {word[:5] for word in words if len(word) >= 4}
+    asked = []
+    for term in terms:
+        term_words = set(words_of(term.name))
+        if term in chosen or term_words & words or {w[:5] for w in term_words} & stems:
+            asked.append(term)
+    return asked
+
+
+def _suggestion(query: SearchQuery, names: list[NameMatch]) -> str | None:
+    """ "Did you mean John Wintertime?" when a typed word is in no close name."""
+    if not names or names[0].similarity < SUGGESTION:
+        return None
+    best = names[0].name
+    if set(words_of(query.text.raw)) <= set(words_of(best)):
+        return None
+    return best
+
+
+def search(query: SearchQuery) -> SearchResults:
+    names = _similar_names(query) if query.text.raw else []
+    where = _filters(query, names)
+    terms = {
+        "specialties": _by_key(Modality),
+        "conditions": _by_key(Condition),
+        "languages": _by_key(Language),
+    }
+    total, facets = cache.cached(
+        f"summary:{query.filter_key()}", lambda: _summary(query, where, terms)
+    )
+    distance = (
+        current_backend().distance_km(docs, query.near.latitude, query.near.longitude)
+        if query.near
+        else sa.null()
+    )
+    rows = db.session.execute(
+        sa.select(docs, distance.label("distance"))
+        .where(*where)
+        .order_by(*_order(query, names, distance))
+        .offset(query.offset)
+        .limit(query.per_page)
+    ).all()
+    name_ids = {m.therapist_id for m in names}
+    hits = []
+    for row in rows:
+        specialties = _terms(row.modality_ids, terms["specialties"])
+        conditions = _terms(row.condition_ids, terms["conditions"])
+        hits.append(
+            Hit(
+                slug=row.slug,
+                name=row.name,
+                headline=row.headline,
+                clinic_slug=row.clinic_slug,
+                clinic_name=row.clinic_name,
+                city_name=row.city_name,
+                specialties=specialties,
+                conditions=conditions,
+                languages=_terms(row.language_codes, terms["languages"]),
+                accepting_new_clients=row.accepting_new_clients,
+                accreditation_verified=row.accreditation_verified,
+                rating_count=row.rating_count,
+                rating_mean=row.rating_mean,
+                rating_score=row.rating_score,
+                distance_km=(
+                    haversine_km(
+                        query.near.latitude, query.near.longitude, row.latitude, row.longitude
+                    )
+                    if query.near
+                    else None
+                ),
+                matched_specialties=_wanted(query, specialties, query.modalities),
+                matched_conditions=_wanted(query, conditions, query.conditions),
+                name_matched=row.therapist_id in name_ids,
+            )
+        )
+    return SearchResults(query, total, hits, facets, _suggestion(query, names))

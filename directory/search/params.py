@@ -1,0 +1,169 @@
+"""Reading a search from a query string: the page and the API share every rule here.
+
+Empty values mean "not set" (an HTML form sends every field).  Anything unusable raises
+BadParameter naming the parameter, which the app answers as a 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+from directory.core.errors import BadParameter
+from directory.extensions import db
+from directory.places.models import City
+from directory.places.queries import find_city
+from directory.search import text
+from directory.search.query import (
+    DEFAULT_PER_PAGE,
+    DEFAULT_RADIUS_KM,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_VALUES,
+    RADII_KM,
+    SORTS,
+    Place,
+    SearchQuery,
+    Term,
+)
+from directory.taxonomy.models import Condition, Language, Modality
+
+PARAMETERS = (
+    "q",
+    "specialty",
+    "condition",
+    "city",
+    "near",
+    "radius_km",
+    "min_rating",
+    "verified",
+    "language",
+    "accepting",
+    "sort",
+    "page",
+    "per_page",
+)
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
+def _values(args: MultiDict, name: str) -> list[str]:
+    values = [v.strip() for v in args.getlist(name) if v.strip()]
+    if len(values) > MAX_VALUES:
+        raise BadParameter(name, f"may be given at most {MAX_VALUES} times")
+    return values
+
+
+def _single(args: MultiDict, name: str) -> str | None:
+    values = _values(args, name)
+    if len(values) > 1:
+        raise BadParameter(name, "may be given only once")
+    return values[0] if values else None
+
+
+def _whole_number(args: MultiDict, name: str, default: int, low: int, high: int) -> int:
+    raw = _single(args, name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadParameter(name, f"must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _flag(args: MultiDict, name: str) -> bool:
+    raw = _single(args, name)
+    if raw is None or raw.lower() in FALSE:
+        return False
+    if raw.lower() in TRUE:
+        return True
+    raise BadParameter(name, "must be true or false")
+
+
+def _lookup(terms: Mapping[str, Term], args: MultiDict, name: str, noun: str) -> tuple:
+    chosen: list[Term] = []
+    for value in _values(args, name):
+        term = terms.get(value.casefold())
+        if term is None:
+            raise BadParameter(name, f"there is no {noun} called {value[:60]!r}")
+        if term not in chosen:
+            chosen.append(term)
+    return tuple(chosen)
+
+
+def term_index(model) -> dict[str, Term]:
+    """Every term of a taxonomy, findable by slug or name, case-insensitively."""
+    index: dict[str, Term] = {}
+    if model is Language:
+        rows = db.session.execute(sa.select(Language.code, Language.code, Language.name))
+    else:
+        rows = db.session.execute(sa.select(model.id, model.slug, model.name))
+    for key, slug, name in rows:
+        term = Term(key, slug, name)
+        index[slug.casefold()] = index[name.casefold()] = term
+    return index
+
+
+def place(city: City) -> Place:
+    return Place(city.id, city.slug, city.name, city.country_code, city.latitude, city.longitude)
+
+
+def _places(args: MultiDict, name: str) -> tuple[Place, ...]:
+    chosen: list[Place] = []
+    for value in _values(args, name):
+        city = find_city(value[:120])
+        if city is None:
+            raise BadParameter(name, f"we do not know a city called {value[:60]!r}")
+        if place(city) not in chosen:
+            chosen.append(place(city))
+    return tuple(chosen)
+
+
+def _min_rating(args: MultiDict) -> float | None:
+    raw = _single(args, "min_rating")
+    if raw is None:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 1.0 <= value <= 5.0:
+        raise BadParameter("min_rating", "must be a number from 1 to 5")
+    return value
+
+
+def parse_search(args: MultiDict, *, strict: bool = False) -> SearchQuery:
+    """The search the query string asks for.
+
+    strict: unknown parameter names are an error too (the API); a page ignores them, so
+    links carrying tracking parameters still work.
+    """
+    if strict:
+        unknown = sorted(set(args) - set(PARAMETERS))
+        if unknown:
+            raise BadParameter(unknown[0], "is not a parameter of this endpoint")
+    sort = _single(args, "sort") or "relevance"
+    if sort not in SORTS:
+        raise BadParameter("sort", "must be one of " + ", ".join(SORTS))
+    near = _places(args, "near")
+    if len(near) > 1:
+        raise BadParameter("near", "may name only one place")
+    radius = _whole_number(args, "radius_km", DEFAULT_RADIUS_KM, 1, max(RADII_KM))
+    if radius not in RADII_KM:
+        raise BadParameter("radius_km", "must be one of " + ", ".join(map(str, RADII_KM)))
+    return SearchQuery(
+        text=text.parse(_single(args, "q")),
+        modalities=_lookup(term_index(Modality), args, "specialty", "specialty"),
+        conditions=_lookup(term_index(Condition), args, "condition", "condition"),
+        languages=_lookup(term_index(Language), args, "language", "language"),
+        cities=_places(args, "city"),
+        near=near[0] if near else None,
+        radius_km=radius,
+        min_rating=_min_rating(args),
+        verified=_flag(args, "verified"),
+        accepting=_flag(args, "accepting"),
+        sort=sort,
+        page=_whole_number(args, "page", 1, 1, MAX_PAGE),
+        per_page=_whole_number(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE),
+    )

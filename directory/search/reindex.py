@@ -1,0 +1,131 @@
+"""The full reindex: every document rebuilt into a shadow table, swapped in at the end.
+
+Search keeps answering from the live table throughout.  The shadow is filled by
+INSERT ... SELECT in batches of therapist ids (the database does the work; nothing is
+loaded into Python, and each batch is its own transaction).  At the swap, writers are held
+for a moment, documents the worker rebuilt meanwhile (newer versions) are carried over,
+therapists unlisted meanwhile are dropped, and the shadow replaces the live table.
+
+On PostgreSQL this is DDL, so it runs as the owner role (DATABASE_OWNER_URL), like
+migrations.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from directory.core.database_roles import migration_engine
+from directory.extensions import db
+from directory.reviews.ratings import platform_mean
+from directory.search import cache
+from directory.search.backends import backend_for, postgresql_tables
+from directory.search.documents import DOCUMENT_COLUMNS, document_select, listed
+from directory.search.models import SearchDocument
+from directory.therapists.models import Therapist
+
+LIVE = SearchDocument.__table__.name
+SHADOW = f"{LIVE}_rebuild"
+BATCH_SIZE = 5000
+COLUMNS = ", ".join(DOCUMENT_COLUMNS)
+
+
+@dataclass(frozen=True)
+class ReindexReport:
+    documents: int
+    seconds: float
+
+
+def _shadow_table() -> sa.Table:
+    columns = [sa.Column(c.name, c.type) for c in SearchDocument.__table__.columns]
+    return sa.Table(SHADOW, sa.MetaData(), *columns)
+
+
+def _as_all_clinics(connection: sa.Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # The owner is bound by the forced row-level security too; this connection is its own.
+        connection.exec_driver_sql("SELECT set_config('app.all_clinics', 'on', false)")
+        connection.commit()
+
+
+def _create_shadow(connection: sa.Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        postgresql_tables.create_bare_shadow(connection, LIVE, SHADOW)
+    else:
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")
+        connection.exec_driver_sql(f"CREATE TABLE {SHADOW} AS SELECT * FROM {LIVE} WHERE 0")
+
+
+def _fill(
+    connection: sa.Connection, mean: float, batch_size: int, progress: Callable[[int], None]
+) -> int:
+    dialect = connection.dialect.name
+    shadow = _shadow_table()
+    ids = sa.select(Therapist.id).where(listed()).order_by(Therapist.id)
+    after_id = 0
+    while True:
+        batch = ids.where(Therapist.id > after_id).limit(batch_size).subquery()
+        last = connection.scalar(sa.select(sa.func.max(batch.c.id)))
+        if last is None:
+            return connection.scalar(sa.select(sa.func.count()).select_from(shadow))
+        select = document_select(dialect, time.time_ns(), mean).where(
+            Therapist.id > after_id, Therapist.id <= last
+        )
+        connection.execute(sa.insert(shadow).from_select(DOCUMENT_COLUMNS, select))
+        connection.commit()
+        after_id = last
+        progress(last)
+
+
+def _catch_up(connection: sa.Connection) -> None:
+    """Carry over what changed while the shadow was built (writers are held off now)."""
+    connection.exec_driver_sql(
+        f"DELETE FROM {SHADOW} WHERE therapist_id IN (SELECT l.therapist_id FROM {LIVE} l"
+        f" JOIN {SHADOW} s ON s.therapist_id = l.therapist_id WHERE l.version > s.version)"
+    )
+    connection.exec_driver_sql(
+        f"INSERT INTO {SHADOW} ({COLUMNS}) SELECT {COLUMNS} FROM {LIVE} l"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {SHADOW} s WHERE s.therapist_id = l.therapist_id)"
+    )
+    connection.exec_driver_sql(
+        f"DELETE FROM {SHADOW} WHERE therapist_id NOT IN (SELECT id FROM therapists"
+        " WHERE is_published AND deleted_at IS NULL)"
+    )
+
+
+def _swap(connection: sa.Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Readers go on; writers (the worker) wait the few milliseconds this takes.
+        connection.exec_driver_sql(f"LOCK TABLE {LIVE} IN SHARE ROW EXCLUSIVE MODE")
+    _catch_up(connection)
+    backend_for(connection.dialect.name).replace_live_table(connection, LIVE, SHADOW)
+    connection.commit()
+
+
+def rebuild_all(
+    batch_size: int = BATCH_SIZE, progress: Callable[[int], None] = lambda done: None
+) -> ReindexReport:
+    """Rebuild every listed therapist's document into a shadow table and swap it in."""
+    started = time.perf_counter()
+    mean = platform_mean()
+    db.session.remove()
+    engine = migration_engine(current_app.config, db.engine)
+    try:
+        with engine.connect() as connection:
+            _as_all_clinics(connection)
+            _create_shadow(connection)
+            connection.commit()
+            documents = _fill(connection, mean, batch_size, progress)
+            if connection.dialect.name == "postgresql":
+                postgresql_tables.finish_shadow(connection, LIVE, SHADOW)
+                connection.commit()
+            _swap(connection)
+    finally:
+        if engine is not db.engine:
+            engine.dispose()
+    cache.bump_generation()
+    return ReindexReport(documents, time.perf_counter() - started)
