@@ -18,7 +18,7 @@ from directory.places.models import City
 from directory.search import cache
 from directory.search.backends import NameMatch, current_backend
 from directory.search.models import SearchDocument
-from directory.search.params import term_index
+from directory.search.params import place, term_index
 from directory.search.query import Place, SearchQuery, Term
 from directory.search.text import words_of
 from directory.search.trigrams import SUGGESTION
@@ -152,8 +152,6 @@ def _summary(query: SearchQuery, where: list, terms: dict) -> tuple[int, Facets]
         .join(by_city, by_city.c.city_id == City.id)
         .order_by(by_city.c.n.desc(), City.name)
     ).all()
-    from directory.search.params import place
-
     return total, Facets(
         specialties=[
             FacetCount(t, n) for t, n in zip(specialties, rest[: len(specialties)], strict=True)

@@ -8,42 +8,15 @@ paging) is written once in directory.search.engine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
-
-import sqlalchemy as sa
-
 from directory.extensions import db
-from directory.search.text import TextQuery
+from directory.search.backends.base import NameMatch, SearchBackend
+from directory.search.backends.postgresql import PostgreSQLBackend
+from directory.search.backends.sqlite import SQLiteBackend
 
-
-@dataclass(frozen=True)
-class NameMatch:
-    therapist_id: int
-    name: str
-    similarity: float
-
-
-class SearchBackend(Protocol):
-    def text_match(
-        self, docs: sa.Table, text: TextQuery
-    ) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[float]]:
-        """(condition, rank): documents holding every word; a higher rank is a better match."""
-
-    def similar_names(self, text: str, limit: int) -> list[NameMatch]:
-        """Names whose trigram similarity to `text` is at least NAME_MATCH, best first."""
-
-    def distance_km(self, docs: sa.Table, latitude: float, longitude: float) -> sa.ColumnElement:
-        """The great-circle distance from the point to each document's clinic."""
-
-    def replace_live_table(self, connection: sa.Connection, live: str, shadow: str) -> None:
-        """Make the fully built `shadow` table the live one, atomically."""
+__all__ = ["NameMatch", "SearchBackend", "backend_for", "current_backend"]
 
 
 def backend_for(dialect: str) -> SearchBackend:
-    from directory.search.backends.postgresql import PostgreSQLBackend
-    from directory.search.backends.sqlite import SQLiteBackend
-
     return PostgreSQLBackend() if dialect == "postgresql" else SQLiteBackend()
 
 

@@ -7,7 +7,9 @@ from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from directory.extensions import db
 from directory.places.geo import EARTH_RADIUS_KM
-from directory.search.backends import NameMatch
+from directory.search.backends.base import NameMatch
+from directory.search.backends.postgresql_tables import swap_tables
+from directory.search.models import SearchDocument
 from directory.search.text import TextQuery
 from directory.search.trigrams import NAME_MATCH
 
@@ -27,8 +29,6 @@ class PostgreSQLBackend:
         return search_vector.op("@@")(query), sa.func.ts_rank(key_vector, query)
 
     def similar_names(self, text: str, limit: int) -> list[NameMatch]:
-        from directory.search.models import SearchDocument
-
         score = sa.func.similarity(SearchDocument.name, text).label("score")
         rows = db.session.execute(
             sa.select(SearchDocument.therapist_id, SearchDocument.name, score)
@@ -47,6 +47,4 @@ class PostgreSQLBackend:
         return 2 * EARTH_RADIUS_KM * sa.func.asin(sa.func.least(1.0, sa.func.sqrt(a)))
 
     def replace_live_table(self, connection: sa.Connection, live: str, shadow: str) -> None:
-        from directory.search.backends.postgresql_tables import swap_tables
-
         swap_tables(connection, live, shadow)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from directory.extensions import db
-from directory.search.backends import NameMatch
+from directory.search.backends.base import NameMatch
 from directory.search.text import words_of
 from directory.search.trigrams import NAME_MATCH, similarity
 
