@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 FLASK   = $(BIN)/flask --app directory
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format worker beat services clean
+.PHONY: install run test lint format worker beat services bench bench-small clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,15 @@ beat: install
 
 services:
 	bash scripts/ensure-services.sh
+
+# Load benchmark on PostgreSQL (not part of `make test`): figures go to docs/benchmarks.md.
+bench: install
+	bash scripts/ensure-services.sh
+	$(BIN)/python -m scripts.bench
+
+bench-small: install
+	bash scripts/ensure-services.sh
+	$(BIN)/python -m scripts.bench --small
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache .ruff_cache

@@ -71,23 +71,29 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from directory.accounts.views import bp as accounts_bp
+    from directory.api.views import bp as api_bp
     from directory.clinics.views import bp as clinics_bp
     from directory.dev.views import bp as dev_bp
     from directory.moderation.views import bp as moderation_bp
+    from directory.public.compare_views import bp as compare_bp
     from directory.public.profiles import bp as public_profiles_bp
     from directory.public.views import bp as public_bp
     from directory.reviews.manage_views import bp as manage_reviews_bp
     from directory.reviews.views import bp as reviews_bp
+    from directory.search.views import bp as search_bp
     from directory.therapists.views import bp as manage_therapists_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(public_profiles_bp)
+    app.register_blueprint(compare_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(clinics_bp)
     app.register_blueprint(manage_therapists_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(manage_reviews_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(api_bp)
     if app.config["DEV_MAILBOX"]:
         app.register_blueprint(dev_bp)
 
@@ -99,8 +105,10 @@ def configure_templates(app: Flask) -> None:
 
 
 def configure_security_headers(app: Flask) -> None:
+    from directory.core import input_guard
     from directory.core.security import add_security_headers
 
+    input_guard.init_app(app)
     app.after_request(add_security_headers)
 
 

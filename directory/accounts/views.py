@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.accounts import services
 from directory.accounts.forms import ForgotPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
 from directory.core.tokens import InvalidToken
+from directory.core.urls import same_site_path
 from directory.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)
@@ -22,11 +21,7 @@ TOKEN_PROBLEMS = {
 
 def safe_next_url(default: str) -> str:
     """The `next` parameter if it points inside this site, otherwise `default`."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return same_site_path(request.args.get("next")) or default
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from directory.clinics.permissions import Permission, role_can
 from directory.core.tokens import InvalidToken
 from directory.extensions import db, limiter
 from directory.places.queries import city_label
+from directory.public import structured_data
 from directory.reviews.ratings import clinic_totals, overview
 from directory.therapists.queries import published_therapists_of
 
@@ -43,11 +44,14 @@ def public_page(slug: str):
     clinic = clinic_by_slug(slug)
     if clinic is None:
         abort(404)
+    therapists = published_therapists_of(clinic)
+    rating = overview(clinic_totals(clinic.id))
     return render_template(
         "clinics/public.html",
         clinic=clinic,
-        therapists=published_therapists_of(clinic),
-        rating=overview(clinic_totals(clinic.id)),
+        therapists=therapists,
+        rating=rating,
+        structured_data=structured_data.clinic_data(clinic, rating, therapists),
     )
 
 

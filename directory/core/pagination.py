@@ -18,7 +18,10 @@ MAX_PAGE = 10_000
 def page_number(parameter: str = "page") -> int:
     """The requested page (1 if absent); a 400 naming the parameter if it is not usable."""
     raw = request.args.get(parameter, "1").strip() or "1"
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    # isdigit() alone accepts "²" and other digits int() refuses.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(MAX_PAGE))) or not (
+        1 <= int(raw) <= MAX_PAGE
+    ):
         raise BadParameter(parameter, f"must be a whole number from 1 to {MAX_PAGE}")
     return int(raw)
 

@@ -1,6 +1,9 @@
-"""Absolute links for emails, which are also built outside requests (workers, CLI)."""
+"""Links: absolute ones for emails (also built outside requests, by workers and the CLI),
+and the check that a redirect target stays on this site."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 
@@ -12,3 +15,19 @@ def external_url(endpoint: str, **values) -> str:
     else:
         path = current_app.url_map.bind("localhost").build(endpoint, values)
     return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def same_site_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None.
+
+    Refuses what browsers would read as another site: `//host`, `/\\host`, schemes,
+    and control characters (which browsers strip before parsing).
+    """
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return None
+    if target.startswith("//") or "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

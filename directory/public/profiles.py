@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request
 from directory.core.errors import BadParameter
 from directory.core.pagination import page_number
 from directory.moderation.reasons import REASON_LABELS
-from directory.public import therapist_profile
+from directory.public import structured_data, therapist_profile
 from directory.therapists.queries import listed_therapist
 
 bp = Blueprint("public_profiles", __name__)
@@ -26,13 +26,16 @@ def profile(slug: str):
     if therapist is None:
         abort(404)
     sort = review_sort()
+    rating = therapist_profile.rating_overview(therapist)
+    accreditations = therapist_profile.public_accreditations(therapist)
     page = render_template(
         "public/profile.html",
         therapist=therapist,
         clinic=therapist.clinic,
-        rating=therapist_profile.rating_overview(therapist),
+        rating=rating,
         reason_labels=REASON_LABELS,
-        accreditations=therapist_profile.public_accreditations(therapist),
+        accreditations=accreditations,
+        structured_data=structured_data.therapist_graph(therapist, rating, accreditations),
         reviews=therapist_profile.published_reviews(therapist, sort=sort, number=page_number()),
         sort=sort,
     )

@@ -10,11 +10,15 @@ from directory.clinics.models import Clinic
 from directory.extensions import db
 from directory.places.models import City
 from directory.reviews.models import Review, ReviewState, TherapistRating
+from directory.search import cache
+from directory.search.models import SearchDocument
 from directory.taxonomy.models import Condition, Modality
 from directory.therapists.models import Therapist
 
 # A therapist needs this many published reviews to be featured on the home page.
 FEATURED_MIN_REVIEWS = 3
+POPULAR_TERMS = 8
+TOP_CITIES = 8
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,22 @@ class FeaturedTherapist:
     city_name: str
     rating_mean: float
     review_count: int
+
+
+@dataclass(frozen=True)
+class TermCount:
+    """A modality, condition or city and how many listed therapists it has."""
+
+    slug: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DirectoryOverview:
+    modalities: list[TermCount]
+    conditions: list[TermCount]
+    cities: list[TermCount]
 
 
 def listed_therapists():
@@ -73,9 +93,45 @@ def featured_therapists(limit: int = 6) -> list[FeaturedTherapist]:
     return [FeaturedTherapist(*row) for row in rows]
 
 
-def modalities() -> list[Modality]:
-    return list(db.session.scalars(sa.select(Modality).order_by(Modality.name)))
+def _term_counts(model, ids_column, limit: int) -> list[TermCount]:
+    # The document keeps ids as " 3 7 12 ": one LIKE per term and document, no join table.
+    pattern = "% " + sa.cast(model.id, sa.String) + " %"
+    count = sa.func.count(SearchDocument.therapist_id).label("n")
+    rows = db.session.execute(
+        sa.select(model.slug, model.name, count)
+        .join(SearchDocument, ids_column.like(pattern))
+        .group_by(model.id, model.slug, model.name)
+        .order_by(count.desc(), model.name)
+        .limit(limit)
+    ).all()
+    return [TermCount(*row) for row in rows]
 
 
-def conditions() -> list[Condition]:
-    return list(db.session.scalars(sa.select(Condition).order_by(Condition.name)))
+def _city_counts(limit: int) -> list[TermCount]:
+    count = sa.func.count(SearchDocument.therapist_id).label("n")
+    rows = db.session.execute(
+        sa.select(City.slug, City.name, count)
+        .join(SearchDocument, SearchDocument.city_id == City.id)
+        .group_by(City.id, City.slug, City.name)
+        .order_by(count.desc(), City.name)
+        .limit(limit)
+    ).all()
+    return [TermCount(*row) for row in rows]
+
+
+def _directory_overview() -> DirectoryOverview:
+    return DirectoryOverview(
+        modalities=_term_counts(Modality, SearchDocument.modality_ids, POPULAR_TERMS),
+        conditions=_term_counts(Condition, SearchDocument.condition_ids, POPULAR_TERMS),
+        cities=_city_counts(TOP_CITIES),
+    )
+
+
+def directory_overview() -> DirectoryOverview:
+    """The most common modalities, conditions and cities among listed therapists, most
+    therapists first, with their counts (terms no one lists are left out).
+
+    Counted over the search documents (one per listed therapist), so each count is what
+    the search finds for that filter; remembered per generation of the search index.
+    """
+    return cache.cached("home:overview", _directory_overview)

@@ -55,7 +55,7 @@ def rating_overview(therapist: Therapist) -> RatingOverview:
 
 
 def published_reviews(
-    therapist: Therapist, *, sort: str, number: int
+    therapist: Therapist, *, sort: str, number: int, per_page: int = REVIEWS_PER_PAGE
 ) -> Page[tuple[Review, ClinicReply | None]]:
     """One page of published reviews, each with its clinic's published reply, in one query
     (plus one to count)."""
@@ -77,13 +77,13 @@ def published_reviews(
         )
         .where(published)
         .order_by(*SORTS[sort])
-        .limit(REVIEWS_PER_PAGE)
-        .offset((number - 1) * REVIEWS_PER_PAGE)
+        .limit(per_page)
+        .offset((number - 1) * per_page)
     ).all()
     return Page(
         items=[tuple(row) for row in rows],
         number=number,
-        per_page=REVIEWS_PER_PAGE,
+        per_page=per_page,
         total=total or 0,
     )
 

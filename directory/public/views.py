@@ -18,8 +18,7 @@ def home():
         "public/home.html",
         counts=queries.platform_counts(),
         featured=queries.featured_therapists(),
-        modalities=queries.modalities(),
-        conditions=queries.conditions(),
+        overview=queries.directory_overview(),
     )
 
 

@@ -1,12 +1,13 @@
 """A cache for what repeats between searches: totals and facet counts.
 
-Entries are keyed by the index's generation, a counter bumped after every commit that
+Entries are keyed by the index's generation, a fresh token after every commit that
 changed a search document, so a cached count is never older than the index it counts.
 Redis when REDIS_URL is set (shared by every gunicorn worker), else this process's memory.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -35,8 +36,16 @@ def _cache() -> BaseCache:
     return current_app.extensions["search_cache"]
 
 
-def generation() -> int:
-    return int(_cache().get(GENERATION_KEY) or 0)
+def generation() -> str:
+    """The index's current generation: a token never used before, so a generation key that
+    was lost (a timeout, the in-process cache pruning itself, a Redis eviction) starts a new
+    generation instead of counting up again into numbers older entries still live under."""
+    cache = _cache()
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, _new_token(), timeout=0)
+        current = cache.get(GENERATION_KEY) or _new_token()
+    return current
 
 
 def cached(key: str, compute: Callable[[], Any]) -> Any:
@@ -56,7 +65,11 @@ def index_changed(session: Session) -> None:
 
 
 def bump_generation() -> None:
-    _cache().inc(GENERATION_KEY)
+    _cache().set(GENERATION_KEY, _new_token(), timeout=0)
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex
 
 
 def _bump_after_commit(session: Session) -> None:

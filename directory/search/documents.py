@@ -31,22 +31,23 @@ from directory.therapists.models import (
     TherapistLanguage,
     TherapistModality,
 )
+from directory.therapists.queries import listed
 
 # Review text adds the words clients use ("desk", "shoulders") but must not swamp names
-# and modalities: the newest few published reviews, cut to a fixed length.
-REVIEW_SAMPLE_SIZE = 8
-REVIEW_TEXT_CAP = 1500
+# and modalities: the newest few published reviews, cut to a fixed length.  The cap also
+# bounds the cost of the tsvector, which is most of the cost of a full reindex.
+REVIEW_SAMPLE_SIZE = 3
+REVIEW_TEXT_CAP = 500
+
+# Everyone listed is a massage therapist: "thai massage therapist" should find a Thai
+# specialist through the key fields, not only through a bio that happens to say so.
+PROFESSION_WORDS = " massage therapist therapy"
 
 # Every column of the document, therapist_id first.
 DOCUMENT_COLUMNS = [
     "therapist_id",
     *(c.name for c in SearchDocument.__table__.columns if c.name != "therapist_id"),
 ]
-
-
-def listed():
-    """The therapists that have a document: published and not deleted."""
-    return sa.and_(Therapist.is_published.is_(True), Therapist.deleted_at.is_(None))
 
 
 def _joined(dialect: str, expression, separator: str = " "):
@@ -79,6 +80,9 @@ def _review_sample(dialect: str):
         .where(Review.therapist_id == Therapist.id, Review.state == ReviewState.PUBLISHED)
         .order_by(Review.published_at.desc())
         .limit(REVIEW_SAMPLE_SIZE)
+        # A FROM subquery is not correlated by default: without this, every document
+        # would get the newest reviews of the whole platform.
+        .correlate(Therapist)
         .subquery()
     )
     text = sa.select(_joined(dialect, newest.c.title + ". " + newest.c.body)).scalar_subquery()
@@ -120,7 +124,8 @@ def document_select(dialect: str, version: int, mean: float) -> sa.Select:
         "rating_score": bayesian_score(total, count, mean),
         "text_a": Therapist.name
         + " "
-        + _names(dialect, Modality, TherapistModality, TherapistModality.modality_id),
+        + _names(dialect, Modality, TherapistModality, TherapistModality.modality_id)
+        + PROFESSION_WORDS,
         "text_b": _names(dialect, Condition, TherapistCondition, TherapistCondition.condition_id)
         + " "
         + City.name
@@ -169,7 +174,11 @@ def rebuild_document(therapist_id: int) -> bool:
     """
     cache.index_changed(db.session())
     result = db.session.execute(
-        insert_documents(SearchDocument.__table__, Therapist.id == therapist_id, only_if_newer=True)
+        insert_documents(
+            SearchDocument.__table__, Therapist.id == therapist_id, only_if_newer=True
+        ),
+        # Without it SQLAlchemy reports -1 for an INSERT on PostgreSQL, which reads as "written".
+        execution_options={"preserve_rowcount": True},
     )
     if result.rowcount:
         return True

@@ -1,9 +1,16 @@
 """Running a search: filters, facet counts, ordering and paging, written once for both
 backends (directory.search.backends supplies what differs).
 
-Only what must be ranked is ranked: the page of hits is one ordered, limited query; the
-total and the facet counts over the whole match set are one aggregate query, cached per
-index generation because the same filters repeat far more often than the index changes.
+"Best match" orders results in tiers, each best-rated first (the Bayesian score):
+  1. names that look like what was typed (trigram similarity, closest first);
+  2. every word found in the name, specialties, conditions, city or clinic;
+  3. every word found somewhere, including the bio and the sample of reviews.
+So a client typing "deep tissue upper back pain" sees the best-rated therapists who
+offer deep tissue and treat upper back pain before those whose reviews mention it, and
+each tier is one ordered, limited query that an index on the score can answer without
+ranking the whole match set.  Totals and facet counts over the whole match set are
+cached per index generation: the same filters repeat far more often than the index
+changes.
 """
 
 from __future__ import annotations
@@ -87,7 +94,7 @@ def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElemen
     backend = current_backend()
     conditions: list[sa.ColumnElement[bool]] = []
     if not query.text.is_empty:
-        matched, _rank = backend.text_match(docs, query.text)
+        matched, _in_key_fields = backend.text_match(docs, query.text)
         if names:
             matched = sa.or_(matched, docs.c.therapist_id.in_([m.therapist_id for m in names]))
         conditions.append(matched)
@@ -125,20 +132,31 @@ def _count(condition) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-def _summary(query: SearchQuery, where: list, terms: dict) -> tuple[int, Facets]:
-    """The total and every facet count over the whole match set: two aggregate queries."""
-    specialties = sorted(set(terms["specialties"].values()), key=lambda t: t.name)
-    conditions = sorted(set(terms["conditions"].values()), key=lambda t: t.name)
-    counts = db.session.execute(
+@dataclass(frozen=True)
+class Summary:
+    total: int
+    facets: Facets
+    # Matches in the second tier of "best match" (see the module docstring).
+    key_field_matches: int = 0
+
+
+def _summary(query: SearchQuery, names: list[NameMatch], terms: dict) -> Summary:
+    """The total and every facet count over the whole match set."""
+    backend = current_backend()
+    where = _filters(query, names)
+    key_fields = _key_field_tier(query, names)
+    total, verified, accepting, in_key_fields = db.session.execute(
         sa.select(
             sa.func.count(),
             _count(docs.c.accreditation_verified.is_(True)),
             _count(docs.c.accepting_new_clients.is_(True)),
-            *(_count(_has(docs.c.modality_ids, t.key)) for t in specialties),
-            *(_count(_has(docs.c.condition_ids, t.key)) for t in conditions),
-        ).where(*where)
+            _count(sa.and_(*key_fields)) if key_fields else sa.literal(0),
+        )
+        .select_from(docs)
+        .where(*where)
     ).one()
-    total, verified, accepting, *rest = counts
+    by_specialty = backend.count_ids(docs, docs.c.modality_ids, where) if total else {}
+    by_condition = backend.count_ids(docs, docs.c.condition_ids, where) if total else {}
     by_city = (
         sa.select(docs.c.city_id, sa.func.count().label("n"))
         .where(*where)
@@ -152,45 +170,96 @@ def _summary(query: SearchQuery, where: list, terms: dict) -> tuple[int, Facets]
         .join(by_city, by_city.c.city_id == City.id)
         .order_by(by_city.c.n.desc(), City.name)
     ).all()
-    return total, Facets(
-        specialties=[
-            FacetCount(t, n) for t, n in zip(specialties, rest[: len(specialties)], strict=True)
-        ],
-        conditions=[
-            FacetCount(t, n) for t, n in zip(conditions, rest[len(specialties) :], strict=True)
-        ],
+
+    def counted(index: dict[str, Term], counts: dict[str, int]) -> list[FacetCount]:
+        unique = sorted(set(index.values()), key=lambda t: t.name)
+        return [FacetCount(term, counts.get(str(term.key), 0)) for term in unique]
+
+    facets = Facets(
+        specialties=counted(terms["specialties"], by_specialty),
+        conditions=counted(terms["conditions"], by_condition),
         cities=[FacetCount(place(city), n) for city, n in cities],
         verified=verified,
         accepting=accepting,
     )
+    return Summary(total, facets, in_key_fields)
 
 
-def _order(query: SearchQuery, names: list[NameMatch], distance) -> list:
-    by_score = [docs.c.rating_score.desc(), docs.c.rating_count.desc(), docs.c.therapist_id]
+def _key_field_tier(query: SearchQuery, names: list[NameMatch]) -> list:
+    """The extra conditions of the second tier (empty when there are no words)."""
+    if query.text.is_empty:
+        return []
+    _anywhere, in_key_fields = current_backend().text_match(docs, query.text)
+    tier = [in_key_fields]
+    if names:
+        tier.append(docs.c.therapist_id.not_in([m.therapist_id for m in names]))
+    return tier
+
+
+BY_SCORE = [docs.c.rating_score.desc(), docs.c.rating_count.desc(), docs.c.therapist_id]
+
+
+def _order(query: SearchQuery, distance) -> list:
     sort = query.effective_sort
-    if sort == "rating":
-        return by_score
     if sort == "reviews":
         return [docs.c.rating_count.desc(), docs.c.rating_score.desc(), docs.c.therapist_id]
     if sort == "distance":
-        return [distance, *by_score]
-    if query.text.is_empty and not names:
-        return by_score
-    order = []
+        return [distance, *BY_SCORE]
+    return BY_SCORE
+
+
+@dataclass(frozen=True)
+class Tier:
+    conditions: list
+    order: list
+    size: int | None  # None: whatever is left (the last tier)
+
+
+def _tiers(
+    query: SearchQuery, names: list[NameMatch], where: list, summary: Summary, distance
+) -> list[Tier]:
+    """The ordered parts the results are read from, page by page."""
+    if query.effective_sort != "relevance" or query.text.is_empty:
+        return [Tier([], _order(query, distance), None)]
+    tiers = []
+    name_ids = [m.therapist_id for m in names]
     if names:
-        # A name that looks like what was typed comes first, the closest first.
-        order.append(
-            sa.case(
-                {m.therapist_id: m.similarity for m in names},
-                value=docs.c.therapist_id,
-                else_=0.0,
-            ).desc()
+        closest = sa.case(
+            {m.therapist_id: m.similarity for m in names},
+            value=docs.c.therapist_id,
+            else_=0.0,
         )
-    if not query.text.is_empty:
-        _matched, rank = current_backend().text_match(docs, query.text)
-        # Ranks this close are a tie, broken by rating below.
-        order.append(sa.func.round(sa.cast(rank, sa.Numeric), 4).desc())
-    return order + by_score
+        named = [docs.c.therapist_id.in_(name_ids)]
+        size = db.session.scalar(sa.select(sa.func.count()).select_from(docs).where(*where, *named))
+        tiers.append(Tier(named, [closest.desc(), *BY_SCORE], size))
+    key_fields = _key_field_tier(query, names)
+    tiers.append(Tier(key_fields, BY_SCORE, summary.key_field_matches))
+    rest = [sa.not_(sa.and_(*key_fields))]
+    if names:
+        rest.append(docs.c.therapist_id.not_in(name_ids))
+    tiers.append(Tier(rest, BY_SCORE, None))
+    return tiers
+
+
+def _page_rows(query: SearchQuery, where: list, tiers: list[Tier], distance) -> list:
+    """One page across the tiers: skip whole tiers before the page, read into the next."""
+    rows: list = []
+    offset, wanted = query.offset, query.per_page
+    for tier in tiers:
+        if tier.size is not None and offset >= tier.size:
+            offset -= tier.size
+            continue
+        rows += db.session.execute(
+            sa.select(docs, distance.label("distance"))
+            .where(*where, *tier.conditions)
+            .order_by(*tier.order)
+            .offset(offset)
+            .limit(wanted - len(rows))
+        ).all()
+        offset = 0
+        if len(rows) >= wanted:
+            break
+    return rows
 
 
 def _terms(ids: str, index: dict) -> list[Term]:
@@ -223,29 +292,36 @@ def _suggestion(query: SearchQuery, names: list[NameMatch]) -> str | None:
     return best
 
 
-def search(query: SearchQuery) -> SearchResults:
-    names = _similar_names(query) if query.text.raw else []
-    where = _filters(query, names)
-    terms = {
+def _all_terms() -> dict[str, dict[str, Term]]:
+    return {
         "specialties": _by_key(Modality),
         "conditions": _by_key(Condition),
         "languages": _by_key(Language),
     }
-    total, facets = cache.cached(
-        f"summary:{query.filter_key()}", lambda: _summary(query, where, terms)
-    )
+
+
+def _cached_summary(query: SearchQuery, names: list[NameMatch], terms) -> Summary:
+    return cache.cached(f"summary:{query.filter_key()}", lambda: _summary(query, names, terms))
+
+
+def count(query: SearchQuery) -> int:
+    """How many therapists the search finds (cached with the facets)."""
+    names = _similar_names(query) if query.text.raw else []
+    return _cached_summary(query, names, _all_terms()).total
+
+
+def search(query: SearchQuery) -> SearchResults:
+    """One page of results, the total, the facet counts and a spelling suggestion."""
+    names = _similar_names(query) if query.text.raw else []
+    where = _filters(query, names)
+    terms = _all_terms()
+    summary = _cached_summary(query, names, terms)
     distance = (
         current_backend().distance_km(docs, query.near.latitude, query.near.longitude)
         if query.near
         else sa.null()
     )
-    rows = db.session.execute(
-        sa.select(docs, distance.label("distance"))
-        .where(*where)
-        .order_by(*_order(query, names, distance))
-        .offset(query.offset)
-        .limit(query.per_page)
-    ).all()
+    rows = _page_rows(query, where, _tiers(query, names, where, summary, distance), distance)
     name_ids = {m.therapist_id for m in names}
     hits = []
     for row in rows:
@@ -279,4 +355,4 @@ def search(query: SearchQuery) -> SearchResults:
                 name_matched=row.therapist_id in name_ids,
             )
         )
-    return SearchResults(query, total, hits, facets, _suggestion(query, names))
+    return SearchResults(query, summary.total, hits, summary.facets, _suggestion(query, names))

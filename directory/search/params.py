@@ -7,6 +7,7 @@ BadParameter naming the parameter, which the app answers as a 400.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
@@ -30,21 +31,116 @@ from directory.search.query import (
 )
 from directory.taxonomy.models import Condition, Language, Modality
 
-PARAMETERS = (
-    "q",
-    "specialty",
-    "condition",
-    "city",
-    "near",
-    "radius_km",
-    "min_rating",
-    "verified",
-    "language",
-    "accepting",
-    "sort",
-    "page",
-    "per_page",
+
+@dataclass(frozen=True)
+class QueryParameter:
+    """One query-string parameter: what it means and which values it takes.
+
+    Written for people (the description) and for machines: the API's OpenAPI document is
+    built from these, so what it documents is what the parser below accepts.
+    """
+
+    name: str
+    description: str
+    type: str = "string"  # string | integer | number | boolean
+    repeatable: bool = False
+    choices: tuple[str | int, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    default: str | int | bool | None = None
+
+
+SEARCH_PARAMETERS = (
+    QueryParameter(
+        "q",
+        "Words to look for in names, specialties, conditions, clinic and city names, profiles"
+        ' and reviews: every word must match; "quoted phrases" and -excluded words work; other'
+        f" punctuation is ignored. The first {text.MAX_TEXT_LENGTH} characters are used.",
+    ),
+    QueryParameter(
+        "specialty",
+        "A modality the therapist practises, by slug or name (case-insensitive). Repeat it"
+        " for several: a therapist must practise all of them.",
+        repeatable=True,
+    ),
+    QueryParameter(
+        "condition",
+        "A condition the therapist treats, by slug or name (case-insensitive). Repeat it for"
+        " several: a therapist must treat all of them.",
+        repeatable=True,
+    ),
+    QueryParameter(
+        "city",
+        "A city, by slug or name (case-insensitive; 'London, CA' picks a country or region)."
+        " Repeat it for several: a therapist in any of them matches.",
+        repeatable=True,
+    ),
+    QueryParameter(
+        "near",
+        "A city to measure distance from, by slug or name; only therapists within radius_km"
+        " match, and sort=distance orders by it.",
+    ),
+    QueryParameter(
+        "radius_km",
+        "How far from `near` to look, in kilometres.",
+        type="integer",
+        choices=RADII_KM,
+        default=DEFAULT_RADIUS_KM,
+    ),
+    QueryParameter(
+        "min_rating",
+        "Only therapists whose average published rating is at least this.",
+        type="number",
+        minimum=1,
+        maximum=5,
+    ),
+    QueryParameter(
+        "verified",
+        "true: only therapists with a credential our moderators verified"
+        " (1/0, yes/no and on/off work too).",
+        type="boolean",
+        default=False,
+    ),
+    QueryParameter(
+        "language",
+        "A language the therapist speaks, by ISO 639-1 code or name (case-insensitive)."
+        " Repeat it for several: a therapist must speak all of them.",
+        repeatable=True,
+    ),
+    QueryParameter(
+        "accepting",
+        "true: only therapists accepting new clients (1/0, yes/no and on/off work too).",
+        type="boolean",
+        default=False,
+    ),
+    QueryParameter(
+        "sort",
+        "The order of the results: relevance (best match, then rating), rating (Bayesian"
+        " score), reviews (number of published reviews) or distance (needs `near`;"
+        " without it, relevance).",
+        choices=tuple(SORTS),
+        default="relevance",
+    ),
+    QueryParameter(
+        "page",
+        "Which page of results, from 1.",
+        type="integer",
+        minimum=1,
+        maximum=MAX_PAGE,
+        default=1,
+    ),
+    QueryParameter(
+        "per_page",
+        f"Results per page, at most {MAX_PER_PAGE}; a larger value is refused (400), not"
+        " silently reduced.",
+        type="integer",
+        minimum=1,
+        maximum=MAX_PER_PAGE,
+        default=DEFAULT_PER_PAGE,
+    ),
 )
+# The names parse_search reads; with strict=True every other name is an error.
+PARAMETERS = tuple(parameter.name for parameter in SEARCH_PARAMETERS)
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
 
@@ -67,7 +163,9 @@ def _whole_number(args: MultiDict, name: str, default: int, low: int, high: int)
     raw = _single(args, name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # isdigit() alone admits "²" and thousands of digits, both of which int() refuses.
+    plain = raw.isascii() and raw.isdigit() and len(raw) <= len(str(high))
+    if not plain or not low <= int(raw) <= high:
         raise BadParameter(name, f"must be a whole number from {low} to {high}")
     return int(raw)
 
@@ -112,7 +210,8 @@ def place(city: City) -> Place:
 def _places(args: MultiDict, name: str) -> tuple[Place, ...]:
     chosen: list[Place] = []
     for value in _values(args, name):
-        city = find_city(value[:120])
+        # PostgreSQL refuses a NUL in a text parameter; no city name has one.
+        city = find_city(value[:120]) if "\x00" not in value else None
         if city is None:
             raise BadParameter(name, f"we do not know a city called {value[:60]!r}")
         if place(city) not in chosen:

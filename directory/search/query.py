@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from directory.search.text import TextQuery
+from directory.search.text import TextQuery, words_of
 
 SORTS = {
     "relevance": "Best match",
@@ -77,6 +77,8 @@ class SearchQuery:
         """A short stable key for what selects the results (not their order or page)."""
         parts = {
             "text": [self.text.words, self.text.phrases, self.text.excluded],
+            # Every word typed, stop words too: they decide which names look alike.
+            "names": words_of(self.text.raw),
             "modalities": [t.key for t in self.modalities],
             "conditions": [t.key for t in self.conditions],
             "languages": [t.key for t in self.languages],

@@ -1,10 +1,10 @@
 """What a person typed into the search box, made safe for both full-text engines.
 
-Supported, as on most search boxes: plain words (all must match), "quoted phrases" and
--excluded words.  Everything else (`*`, `:`, `&`, `|`, `!`, `NEAR(`, unbalanced quotes) is
-punctuation: it separates words and never reaches a query parser as syntax.  Common
-English words are dropped, as PostgreSQL's english configuration drops them, so both
-backends look for the same words.
+Supported, as on most search boxes: plain words (all must match), "quoted phrases",
+-excluded words and -"excluded phrases".  Everything else (`*`, `:`, `&`, `|`, `!`,
+`NEAR(`, unbalanced quotes) is punctuation: it separates words and never reaches a query
+parser as syntax.  Common English words are dropped, as PostgreSQL's english
+configuration drops them, so both backends look for the same words.
 """
 
 from __future__ import annotations
@@ -148,7 +148,8 @@ STOP_WORDS = frozenset(
     ]
 )
 
-_PHRASE = re.compile(r'"([^"]*)"')
+# A dash right before the opening quote (at the start or after a space) excludes the phrase.
+_PHRASE = re.compile(r'(?:(?:(?<=\s)|^)(-))?"([^"]*)"')
 _WORD = re.compile(r"(?:(?<=\s)|^)-(?=[^\W_])|[^\W_]+")
 
 
@@ -176,7 +177,7 @@ class TextQuery:
     def websearch(self) -> str:
         """The query in PostgreSQL's websearch_to_tsquery syntax (words only: no syntax)."""
         parts = [*self.words, *(f'"{" ".join(p)}"' for p in self.phrases)]
-        parts += [f"-{word}" for word in self.excluded]
+        parts += [f'-"{excluded}"' for excluded in self.excluded]
         return " ".join(parts)
 
     def fts5(self) -> str:
@@ -192,13 +193,16 @@ class TextQuery:
 def parse(raw: str | None) -> TextQuery:
     text = " ".join((raw or "").split())[:MAX_TEXT_LENGTH]
     phrases: list[tuple[str, ...]] = []
+    excluded: list[str] = []
     for match in _PHRASE.finditer(text):
-        phrase = tuple(words_of(match.group(1)))
+        phrase = tuple(words_of(match.group(2)))
         if len(phrase) > 1 or (phrase and phrase[0] not in STOP_WORDS):
-            phrases.append(phrase)
+            if match.group(1):
+                excluded.append(" ".join(phrase))
+            else:
+                phrases.append(phrase)
     rest = _PHRASE.sub(" ", text)
     words: list[str] = []
-    excluded: list[str] = []
     negate = False
     for token in _WORD.findall(rest.lower()):
         if token == "-":

@@ -6,6 +6,7 @@ import re
 from email import policy
 from email.parser import BytesParser
 
+import pytest
 import sqlalchemy as sa
 
 from directory.accounts.models import User
@@ -93,11 +94,17 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(client)
     assert b"do not match an account" in unknown.data
 
 
-def test_sign_in_never_redirects_off_site(client):
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example/x", "/\\evil.example/x", "https://evil.example/", "/\t/evil.example"],
+)
+def test_sign_in_never_redirects_off_site(client, target):
     create_user("bob@example.com")
     db.session.commit()
     response = client.post(
-        "/sign-in?next=//evil.example/x", data={"email": "bob@example.com", "password": PASSWORD}
+        "/sign-in",
+        query_string={"next": target},
+        data={"email": "bob@example.com", "password": PASSWORD},
     )
     assert response.headers["Location"] == "/"
 

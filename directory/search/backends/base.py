@@ -20,8 +20,12 @@ class NameMatch:
 class SearchBackend(Protocol):
     def text_match(
         self, docs: sa.Table, text: TextQuery
-    ) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[float]]:
-        """(condition, rank): documents holding every word; a higher rank is a better match."""
+    ) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
+        """(anywhere, in_key_fields): documents holding every word anywhere, and those
+        holding every word in the name, specialties, conditions, city or clinic."""
+
+    def count_ids(self, docs: sa.Table, column: sa.Column, where: list) -> dict[str, int]:
+        """How many matching documents hold each id of a padded " 3 7 " column."""
 
     def similar_names(self, text: str, limit: int) -> list[NameMatch]:
         """Names whose trigram similarity to `text` is at least NAME_MATCH, best first."""

@@ -24,9 +24,17 @@ class PostgreSQLBackend:
         # Generated columns, declared by the migration rather than the model.
         search_vector = sa.literal_column(f"{docs.name}.search_vector", TSVECTOR)
         key_vector = sa.literal_column(f"{docs.name}.key_vector", TSVECTOR)
-        # Match on everything; rank on names, modalities, conditions, city and clinic only
-        # (a small inline vector), so ranking a large match set stays cheap.
-        return search_vector.op("@@")(query), sa.func.ts_rank(key_vector, query)
+        matches = "@@"
+        return (
+            search_vector.op(matches, is_comparison=True)(query),
+            key_vector.op(matches, is_comparison=True)(query),
+        )
+
+    def count_ids(self, docs: sa.Table, column: sa.Column, where: list) -> dict[str, int]:
+        value = sa.func.unnest(sa.func.string_to_array(sa.func.btrim(column), " ")).label("id")
+        matching = sa.select(value).where(*where).subquery()
+        rows = db.session.execute(sa.select(matching.c.id, sa.func.count()).group_by(matching.c.id))
+        return {str(key): n for key, n in rows}
 
     def similar_names(self, text: str, limit: int) -> list[NameMatch]:
         score = sa.func.similarity(SearchDocument.name, text).label("score")

@@ -30,6 +30,8 @@ def _rows(connection: sa.Connection, sql: str, table: str):
 
 def finish_shadow(connection: sa.Connection, live: str, shadow: str) -> None:
     """Give the loaded shadow the live table's indexes, keys, policies and grants."""
+    # Index builds sort in memory when they may; the default 64 MB spills the GIN build.
+    connection.exec_driver_sql("SET maintenance_work_mem = '256MB'")
     constraints = _rows(
         connection,
         "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint"

@@ -9,8 +9,8 @@ from directory.search.backends.base import NameMatch
 from directory.search.text import words_of
 from directory.search.trigrams import NAME_MATCH, similarity
 
-# bm25 column weights for text_a, text_b, text_c: names and modalities count most.
-BM25_WEIGHTS = "10.0, 4.0, 1.0"
+# The name, specialties, conditions, city and clinic: a match there ranks first.
+KEY_COLUMNS = ("text_a", "text_b")
 NAME_CANDIDATES = 200
 
 search_fts = sa.table("search_fts", sa.column("rowid", sa.Integer))
@@ -26,18 +26,34 @@ class SQLiteBackend:
 
     def text_match(self, docs: sa.Table, text):
         query = text.fts5()
-        matching = sa.select(search_fts.c.rowid).where(_matches(search_fts, query))
-        rank = (
-            sa.select(-sa.literal_column(f"bm25(search_fts, {BM25_WEIGHTS})"))
-            .where(_matches(search_fts, query), search_fts.c.rowid == docs.c.therapist_id)
-            .scalar_subquery()
+        anywhere = sa.select(search_fts.c.rowid).where(_matches(search_fts, query))
+        in_key_fields = sa.select(search_fts.c.rowid).where(
+            _matches(search_fts, f"{{{' '.join(KEY_COLUMNS)}}} : ({query})")
         )
-        return docs.c.therapist_id.in_(matching), rank
+        return docs.c.therapist_id.in_(anywhere), docs.c.therapist_id.in_(in_key_fields)
+
+    def count_ids(self, docs: sa.Table, column: sa.Column, where: list) -> dict[str, int]:
+        # " 3 7 " -> the JSON array [3,7], expanded by json_each.
+        as_json = "[" + sa.func.replace(sa.func.trim(column), " ", ",") + "]"
+        values = sa.func.json_each(as_json).table_valued("value")
+        rows = db.session.execute(
+            sa.select(sa.cast(values.c.value, sa.String), sa.func.count())
+            .select_from(docs)
+            .join(values, sa.true())
+            .where(*where)
+            .group_by(values.c.value)
+        )
+        return {str(key): n for key, n in rows}
 
     def similar_names(self, text: str, limit: int) -> list[NameMatch]:
-        grams = {word[i : i + 3] for word in words_of(text) for i in range(max(0, len(word) - 2))}
-        if not grams:
+        words = words_of(text)
+        if not words:
             return []
+        # Every window of three characters, the spaces between and around the words
+        # included: a short word ("Ng", "Li") has no window of its own, but " ng" or "li "
+        # find it inside a name, as pg_trgm's padded trigrams do.
+        spaced = f" {' '.join(words)} "
+        grams = {spaced[i : i + 3] for i in range(len(spaced) - 2)}
         query = " OR ".join(f'"{gram}"' for gram in sorted(grams))
         rows = db.session.execute(
             sa.select(search_names.c.rowid, search_names.c.name)

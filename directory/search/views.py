@@ -1,0 +1,41 @@
+"""The search page: /therapists, the whole search kept in the URL."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+
+from directory.core.errors import BadParameter
+from directory.extensions import db
+from directory.search import links
+from directory.search.engine import search
+from directory.search.params import parse_search
+from directory.search.query import MIN_RATINGS, RADII_KM, SORTS
+from directory.taxonomy.models import Language
+
+bp = Blueprint("search", __name__)
+
+
+def _render(**context):
+    return render_template(
+        "search/results.html",
+        args=request.args,
+        languages=db.session.scalars(sa.select(Language).order_by(Language.name)).all(),
+        sorts=SORTS,
+        radii=RADII_KM,
+        min_ratings=MIN_RATINGS,
+        links=links,
+        **context,
+    )
+
+
+@bp.get("/therapists")
+def results():
+    try:
+        query = parse_search(request.args)
+    except BadParameter as error:
+        # The form stays, with the message beside the field that caused it.
+        return _render(results=None, error=error, relaxations=[]), 400
+    found = search(query)
+    relaxations = [] if found.total else links.relaxations(query, request.args)
+    return _render(results=found, error=None, relaxations=relaxations)

@@ -1,0 +1,288 @@
+"""`python -m scripts.bench [--small]`: run the whole benchmark and write its figures.
+
+Steps: database (reused when already seeded at this size) -> full reindex (timed, peak
+RSS) -> query mix from the data -> Celery worker and gunicorn as the application role ->
+per search category, SQL times in this process and HTTP under load -> all searches mixed
+-> profile pages -> approval to visible in search -> memory -> search during a second
+full reindex -> Markdown into docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import redis
+
+from scripts.bench import mix as query_mix
+from scripts.bench import report, steps
+from scripts.bench.database import FULL, SMALL, owner_engine, prepare
+from scripts.bench.freshness import measure_approvals
+from scripts.bench.processes import ROOT, children, memory, start_celery, start_gunicorn
+from scripts.bench.sqltime import make_app
+from scripts.bench.stats import summarise
+from scripts.bench.targets import Measured, evaluate
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
+DOC_KEYS = ("full", "small")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
+    parser.add_argument("--small", action="store_true", help="10,000 therapists, 100,000 reviews")
+    parser.add_argument("--reseed", action="store_true", help="build the database again")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client processes")
+    parser.add_argument("--duration", type=float, help="seconds per measured row (10; small 5)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--worker-class", default="gthread", choices=("gthread", "sync"))
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--port", type=int, default=8137)
+    parser.add_argument("--search-path", default="/therapists", help="the search page's path")
+    parser.add_argument("--per-category", type=int, default=48, help="distinct searches each")
+    parser.add_argument("--sql-repeats", type=int, default=3, help="timed runs per search")
+    parser.add_argument("--approvals", type=int, default=20, help="approval rounds")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
+        help="a Redis database the benchmark may empty (env BENCH_REDIS_URL)",
+    )
+    parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--no-docs", action="store_true", help="print the figures only")
+    return parser.parse_args(argv)
+
+
+class Progress:
+    def __init__(self):
+        self.started = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        print(f"[{time.perf_counter() - self.started:7.1f} s] {message}", file=sys.stderr)
+
+
+def describe_machine(server_version: str) -> str:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
+    meminfo = Path("/proc/meminfo").read_text().split()
+    ram_gib = int(meminfo[meminfo.index("MemTotal:") + 1]) / 1024 / 1024
+    return (
+        f"{os.cpu_count()} CPUs ({model}), {ram_gib:.0f} GiB RAM, PostgreSQL "
+        f"{server_version.split()[0]}, Python {sys.version.split()[0]}; load average "
+        f"{os.getloadavg()[0]:.1f} at the start"
+    )
+
+
+def describe_server(options: argparse.Namespace) -> str:
+    kind = (
+        f"gthread, {options.threads} threads each" if options.worker_class == "gthread" else "sync"
+    )
+    return (
+        f"gunicorn, {options.workers} workers ({kind}), APP_ENV=production as the "
+        f"application role; Redis facet cache and broker; one `celery worker` (prefork, "
+        f"concurrency 1)"
+    )
+
+
+def memory_rows(gunicorn_pid: int, celery_pid: int) -> tuple[list, list[float], list[float]]:
+    """(report rows, gunicorn worker RSS list, celery process RSS list)."""
+    workers = [memory(pid) for pid in children(gunicorn_pid)]
+    celery = [memory(celery_pid)] + [memory(pid) for pid in children(celery_pid)]
+    rows = [
+        (f"gunicorn worker {i}", f"{m.rss_mb:.0f} MB RSS (peak {m.peak_mb:.0f} MB)")
+        for i, m in enumerate(workers, 1)
+    ]
+    names = ["celery worker (main)"] + [f"celery pool process {i}" for i in range(1, len(celery))]
+    rows += [
+        (name, f"{m.rss_mb:.0f} MB RSS (peak {m.peak_mb:.0f} MB)")
+        for name, m in zip(names, celery, strict=True)
+    ]
+    return rows, [m.rss_mb for m in workers], [m.rss_mb for m in celery]
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    size = SMALL if options.small else FULL
+    duration = options.duration or (5.0 if options.small else 10.0)
+    say = Progress()
+    run_dir = ROOT / "instance" / "bench" / size.database
+    (run_dir / "mail").mkdir(parents=True, exist_ok=True)
+    say(f"logs in {run_dir}")
+
+    prepared = prepare(size, run_dir, reseed=options.reseed, say=say)
+    machine = describe_machine(prepared.server_version)
+    redis.Redis.from_url(options.redis_url).flushdb()  # an earlier run's facet cache
+    queue = f"bench-{os.getpid()}"
+    env = steps.server_env(prepared, options.redis_url, queue, run_dir, options.port)
+
+    say("full reindex, nothing else running")
+    quiet = steps.reindex(env, run_dir / "reindex.log")
+    reindex_text = (
+        f"{quiet.finished.seconds:.1f} s for {quiet.documents:,} documents "
+        f"(`flask search reindex`, wall time of the command), peak RSS "
+        f"{quiet.finished.peak_rss_mb:.0f} MB"
+    )
+    say(reindex_text)
+
+    engine = owner_engine(prepared.owner_url)
+    with engine.connect() as connection:
+        searches = query_mix.build_mix(connection, options.per_category, size.seed)
+        slugs = query_mix.profile_slugs(connection)
+    engine.dispose()
+
+    say("starting a celery worker and gunicorn")
+    celery = start_celery(env, queue=queue, concurrency=1, log=run_dir / "celery.log")
+    gunicorn = None
+    try:
+        gunicorn = start_gunicorn(
+            env,
+            options.port,
+            workers=options.workers,
+            worker_class=options.worker_class,
+            threads=options.threads,
+            log=run_dir / "gunicorn.log",
+        )
+        settings = {
+            "app_url": prepared.app_url,
+            "owner_url": prepared.owner_url,
+            "redis_url": options.redis_url,
+            "queue": queue,
+            "run_dir": run_dir,
+        }
+        apps = (make_app(**settings, cache=False), make_app(**settings, cache=True))
+        search_path = steps.search_target(options.port, options.search_path, say)
+        categories = []
+        for name in query_mix.CATEGORIES:
+            say(f"{name}: SQL times" + (", then HTTP load" if search_path else ""))
+            categories.append(
+                steps.measure_category(
+                    name,
+                    searches[name],
+                    apps=apps,
+                    search_path=search_path,
+                    sql_path=search_path or options.search_path,
+                    port=options.port,
+                    clients=options.clients,
+                    duration=duration,
+                    sql_repeats=options.sql_repeats,
+                    say=say,
+                )
+            )
+        extra_rows, generator_cpu = [], []
+        mixed_paths = steps.interleave(
+            [[f"{search_path}?{qs}" for qs in searches[n]] for n in query_mix.CATEGORIES]
+        )
+        mixed = None
+        if search_path:
+            say("all searches, mixed: HTTP load")
+            mixed = steps.http_load(options.port, mixed_paths, options.clients, duration)
+            extra_rows.append(("all searches, mixed", mixed.summary, mixed.failures))
+            generator_cpu.append(mixed.generator_cpu)
+        say("profile pages: HTTP load")
+        profile = steps.http_load(
+            options.port, [f"/therapists/{slug}" for slug in slugs], options.clients, duration
+        )
+        extra_rows.append(("profile page (counts a view)", profile.summary, profile.failures))
+        generator_cpu.append(profile.generator_cpu)
+
+        say(f"approval to visible in search, {options.approvals} rounds")
+        fresh = measure_approvals(apps[1], options.approvals)
+        freshness = summarise(fresh.delays)
+        rows, gunicorn_rss, celery_rss = memory_rows(gunicorn.pid, celery.pid)
+
+        under_load = None
+        if search_path:
+            say("search during a second full reindex")
+            under_load = steps.reindex_under_load(
+                env, run_dir / "reindex-under-load.log", options.port, mixed_paths
+            )
+            say(under_load.describe())
+    finally:
+        if gunicorn is not None:
+            gunicorn.stop()
+        celery.stop()
+
+    failed = [(c.name, c.failure_kinds) for c in categories if c.failure_kinds]
+    failed += [
+        (name, figures.failure_kinds)
+        for name, figures in (("all searches, mixed", mixed), ("profile page", profile))
+        if figures is not None and figures.failure_kinds
+    ]
+    notes = [
+        f"Failed requests, {name}: {kinds} (the server's log: "
+        f"`{(run_dir / 'gunicorn.log').relative_to(ROOT)}`)."
+        for name, kinds in failed
+    ]
+    notes += [
+        f"Load average {os.getloadavg()[0]:.1f} at the end of the run: other work on the "
+        "machine shares its CPUs with the server, PostgreSQL and the clients.",
+        f"The load generator's client processes used {max(generator_cpu):.2f} CPU-seconds "
+        f"per second at most, on the same {os.cpu_count()} CPUs as the server and PostgreSQL.",
+        f"Approval rounds: {len(fresh.delays)} measured, {fresh.timeouts} timed out (10 s); "
+        "the delay runs from the moderator's commit until the therapist's search document "
+        "(the row the engine reads) counts the review.",
+    ]
+    if not search_path:
+        notes.insert(
+            0,
+            f"No search page answered at `{options.search_path}` or `{steps.API_PATH}` "
+            "yet: HTTP search figures are missing; SQL figures are the engine's.",
+        )
+    figures = report.Figures(
+        size_label=f"{size.therapists:,} therapists / {size.reviews:,} reviews",
+        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        machine=machine,
+        server=describe_server(options),
+        clients=options.clients,
+        duration=duration,
+        search_path=search_path or "n/a",
+        seeding=(
+            f"{prepared.seeding.seconds:.1f} s this run, peak RSS "
+            f"{prepared.seeding.peak_rss_mb:.0f} MB ({size.label()})"
+            if prepared.seeding
+            else f"reused a database seeded earlier with {size.label()}"
+        ),
+        reindex=reindex_text,
+        categories=categories,
+        extra_rows=extra_rows,
+        freshness=(
+            f"p50 {freshness.p50:.0f} ms, p95 {freshness.p95:.0f} ms, max "
+            f"{freshness.max:.0f} ms over {freshness.count} approvals"
+            if freshness
+            else "not measured (no pending review of a listed therapist)"
+        ),
+        reindex_under_load=under_load.describe() if under_load else "",
+        memory=rows,
+        targets=evaluate(
+            Measured(
+                categories=categories,
+                mixed=mixed.summary if mixed else None,
+                profile=profile.summary,
+                freshness=freshness,
+                reindex_seconds=quiet.finished.seconds,
+                gunicorn_rss_mb=gunicorn_rss,
+                celery_rss_mb=celery_rss,
+            )
+        ),
+        notes=notes,
+    )
+    block = report.render_block(figures)
+    print(block)
+    if not options.no_docs:
+        key = "small" if options.small else "full"
+        document = options.docs.read_text() if options.docs.exists() else "# Benchmarks\n"
+        options.docs.write_text(report.place_block(document, key, block, DOC_KEYS))
+        say(f"wrote the {key} block of {options.docs.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The load benchmark's pure helpers (the benchmark itself runs with `make bench`)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from scripts.bench import mix, report, steps
+from scripts.bench.load import LoadResult
+from scripts.bench.stats import Summary, percentile, summarise
+from scripts.bench.targets import Measured, evaluate
+
+
+def test_percentile_interpolates_between_closest_ranks():
+    values = [5, 1, 4, 2, 3]
+    assert percentile(values, 0) == 1
+    assert percentile(values, 50) == 3
+    assert percentile(values, 100) == 5
+    assert percentile([10, 20], 95) == pytest.approx(19.5)
+    assert percentile([7], 99) == 7
+
+
+def test_percentile_refuses_no_values_and_out_of_range():
+    with pytest.raises(ValueError):
+        percentile([], 50)
+    with pytest.raises(ValueError):
+        percentile([1, 2], 101)
+
+
+def test_summarise_reports_milliseconds_and_the_rate():
+    summary = summarise([0.001, 0.002, 0.003, 0.004], elapsed=2.0)
+    assert summary.count == 4
+    assert summary.p50 == pytest.approx(2.5)
+    assert summary.max == pytest.approx(4.0)
+    assert summary.rate == pytest.approx(2.0)
+    assert summarise([]) is None
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_misspelling_is_one_slip_from_the_lowercased_name(seed):
+    name = "John Wintertime"
+    typed = mix.misspell(name, random.Random(seed))
+    assert typed != name.lower()
+    original, slipped = name.lower().split(), typed.split()
+    assert len(slipped) == len(original)
+    changed = [(a, b) for a, b in zip(original, slipped, strict=True) if a != b]
+    assert len(changed) == 1
+    word, typo = changed[0]
+    assert typo[0] == word[0]  # the first letter is kept
+    dropped = len(typo) == len(word) - 1 and any(
+        word[:k] + word[k + 1 :] == typo for k in range(len(word))
+    )
+    swapped = len(typo) == len(word) and [
+        k for k, (a, b) in enumerate(zip(word, typo, strict=True)) if a != b
+    ] in ([k, k + 1] for k in range(len(word) - 1))
+    assert dropped or swapped
+
+
+def test_misspelling_is_deterministic_and_needs_a_long_plain_word():
+    assert mix.misspell("Maria Lopez", random.Random(7)) == mix.misspell(
+        "Maria Lopez", random.Random(7)
+    )
+    for name in ("Li Xu", "Ana Lee-Wong"):
+        with pytest.raises(ValueError):
+            mix.misspell(name, random.Random(1))
+
+
+def test_interleave_takes_every_category_in_turn():
+    assert steps.interleave([["a1", "a2"], ["b1"], ["c1", "c2", "c3"]]) == [
+        "a1",
+        "b1",
+        "c1",
+        "a2",
+        "c2",
+        "c3",
+    ]
+
+
+def summary(p50: float, p95: float, p99: float, rate: float = 0.0) -> Summary:
+    return Summary(count=100, p50=p50, p95=p95, p99=p99, max=p99 + 1, rate=rate)
+
+
+def figures() -> report.Figures:
+    categories = [
+        report.Category(
+            "text + city",
+            http=summary(40.0, 90.0, 120.0, 400),
+            failures=0,
+            sql=summary(2.0, 5.0, 6.0),
+            sql_cold=None,
+            statements=9,
+            location=True,
+            serial=summary(4.0, 9.0, 20.0),
+            call=summary(3.0, 6.0, 7.0),
+        ),
+        report.Category("text only", None, 0, summary(3.0, 8.0, 9.0), summary(30, 80, 90), 8),
+    ]
+    return report.Figures(
+        size_label="10 therapists / 100 reviews",
+        date="2026-01-01 00:00 UTC",
+        machine="2 CPUs",
+        server="gunicorn",
+        clients=8,
+        duration=5,
+        search_path="/therapists",
+        seeding="reused",
+        reindex="1.0 s",
+        categories=categories,
+        extra_rows=[("profile page (counts a view)", summary(1.0, 2.0, 3.0, 1200), 0)],
+        memory=[("gunicorn worker 1", "100 MB RSS")],
+        targets=evaluate(
+            Measured(
+                categories=categories,
+                mixed=None,
+                profile=summary(1.0, 2.0, 3.0, 1200),
+                freshness=summary(200, 1500, 1600),
+                reindex_seconds=12.0,
+                gunicorn_rss_mb=[100.0, 120.0],
+                celery_rss_mb=[],
+            )
+        ),
+    )
+
+
+def test_the_latency_table_has_one_row_per_category_and_placeholders():
+    block = report.render_block(figures())
+    lines = [line for line in block.splitlines() if line.startswith("| text")]
+    assert lines[0] == (
+        "| text + city | 40.0 | 90.0 | 120 | 400 | 0 | 4.0 | 3.0 | 2.0 | 5.0 | n/a | 9 |"
+    )
+    assert lines[1] == (
+        "| text only | n/a | n/a | n/a | n/a | n/a | n/a | n/a | 3.0 | 8.0 | 80.0 | 8 |"
+    )
+    assert "| profile page (counts a view) | 1.0 | 2.0 | 3.0 | 1,200 | 0 | n/a |" in block
+
+
+def test_targets_are_judged_from_the_figures():
+    verdicts = {t.what: t.met for t in figures().targets}
+    assert verdicts["search with a location filter, HTTP p95"] is False  # 90 ms
+    assert verdicts["HTTP p50 (1 client) minus SQL p50 (warm)"] is True  # 4.0 - 2.0
+    assert verdicts["search throughput, mixed"] is None
+    assert verdicts["profile throughput"] is True
+    assert verdicts["approval to visible in search, p95"] is False
+    assert verdicts["full reindex"] is True
+    assert verdicts["Celery worker RSS (largest process)"] is None
+
+
+def test_placing_a_block_keeps_the_rest_of_the_document_and_the_other_block():
+    document = "# Benchmarks\n\nHand-written figures.\n"
+    with_small = report.place_block(document, "small", "small figures\n", ("full", "small"))
+    with_both = report.place_block(with_small, "full", "full figures\n", ("full", "small"))
+    again = report.place_block(with_both, "full", "new full figures\n", ("full", "small"))
+    assert again.startswith(document)
+    assert again.count(report.START) == 1 and again.count(report.END) == 1
+    assert "small figures" in again and "new full figures" in again
+    assert "\nfull figures" not in again
+    assert again.index("new full figures") < again.index("small figures")
+    assert report.place_block(again, "full", "new full figures\n", ("full", "small")) == again
+
+
+def test_failures_are_described_by_status_and_error():
+    result = LoadResult()
+    result.statuses.update({200: 10, 500: 3, 429: 1})
+    result.errors.update({"RemoteDisconnected": 2})
+    assert result.failures == 6
+    assert result.describe_failures() == "HTTP 429 x1, HTTP 500 x3, RemoteDisconnected x2"
+    assert LoadResult().describe_failures() == ""
