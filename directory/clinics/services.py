@@ -21,6 +21,8 @@ from directory.core.tokens import InvalidToken, TokenPurpose, make_token, read_t
 from directory.core.urls import external_url
 from directory.extensions import db
 from directory.places.models import City
+from directory.therapists.queries import published_therapists_of
+from directory.therapists.services import queue_reindex
 
 TEAM_INVITATION_LIFETIME = timedelta(days=7)
 
@@ -94,11 +96,17 @@ def register_clinic(owner: User, details: ClinicDetails) -> Clinic:
 
 
 def update_clinic(clinic: Clinic, details: ClinicDetails) -> Clinic:
-    """Change a clinic's details; the slug (and so every link to it) stays."""
+    """Change a clinic's details; the slug (and so every link to it) stays.
+
+    Its listed therapists' search documents carry the clinic's name, city and coordinates,
+    so each is rebuilt (through the outbox, after the commit).
+    """
     if name_in_use(details.name, exclude_id=clinic.id):
         raise ClinicNameTaken(details.name)
     _apply_details(clinic, details)
     db.session.flush()
+    for therapist in published_therapists_of(clinic):
+        queue_reindex(therapist)
     return clinic
 
 

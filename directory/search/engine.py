@@ -27,7 +27,7 @@ from directory.search.backends import NameMatch, current_backend
 from directory.search.models import SearchDocument
 from directory.search.params import place, term_index
 from directory.search.query import Place, SearchQuery, Term
-from directory.search.text import words_of
+from directory.search.text import STOP_WORDS, words_of
 from directory.search.trigrams import SUGGESTION
 from directory.taxonomy.models import Condition, Language, Modality
 
@@ -270,14 +270,19 @@ def _by_key(model) -> dict[str, Term]:
     return {str(term.key): term for term in term_index(model).values()}
 
 
+def _stem(word: str) -> str:
+    """A crude stem, enough to see "injury" in "Sports injuries"."""
+    return word[:5] if len(word) >= 4 else word
+
+
 def _wanted(query: SearchQuery, terms: list[Term], chosen: tuple[Term, ...]) -> list[Term]:
-    """The terms of a hit the search asked for: chosen as filters, or named in the words."""
-    words = set(query.text.terms)
-    stems = {word[:5] for word in words if len(word) >= 4}
+    """The terms of a hit the search asked for: chosen as filters, or named in full by the
+    words ("upper back pain" names Upper back pain, not Neck pain)."""
+    typed = {_stem(word) for word in query.text.terms}
     asked = []
     for term in terms:
-        term_words = set(words_of(term.name))
-        if term in chosen or term_words & words or {w[:5] for w in term_words} & stems:
+        needed = {_stem(w) for w in words_of(term.name) if w not in STOP_WORDS}
+        if term in chosen or (needed and needed <= typed):
             asked.append(term)
     return asked
 

@@ -108,6 +108,42 @@ def memory_rows(gunicorn_pid: int, celery_pid: int) -> tuple[list, list[float], 
     return rows, [m.rss_mb for m in workers], [m.rss_mb for m in celery]
 
 
+def run_notes(
+    categories: list[report.Category],
+    loads: dict,
+    fresh,
+    *,
+    searched: bool,
+    options: argparse.Namespace,
+    run_dir: Path,
+) -> list[str]:
+    """The remarks under a run's tables: failures, machine load, generator, approvals."""
+    failed = [(c.name, c.failure_kinds) for c in categories if c.failure_kinds]
+    failed += [
+        (name, load.failure_kinds) for name, load in loads.items() if load and load.failure_kinds
+    ]
+    log = (run_dir / "gunicorn.log").relative_to(ROOT)
+    notes = [
+        f"Failed requests, {name}: {kinds} (the server's log: `{log}`)." for name, kinds in failed
+    ]
+    if not searched:
+        notes.append(
+            f"No search page answered at `{options.search_path}` or `{steps.API_PATH}` "
+            "yet: HTTP search figures are missing; SQL figures are the engine's."
+        )
+    generator = max(load.generator_cpu for load in loads.values() if load)
+    return [
+        *notes,
+        f"Load average {os.getloadavg()[0]:.1f} at the end of the run: other work on the "
+        "machine shares its CPUs with the server, PostgreSQL and the clients.",
+        f"The load generator's client processes used {generator:.2f} CPU-seconds per second "
+        f"at most, on the same {os.cpu_count()} CPUs as the server and PostgreSQL.",
+        f"Approval rounds: {len(fresh.delays)} measured, {fresh.timeouts} timed out (10 s); "
+        "the delay runs from the moderator's commit until the therapist's search document "
+        "(the row the engine reads) counts the review.",
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     size = SMALL if options.small else FULL
@@ -176,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
                     say=say,
                 )
             )
-        extra_rows, generator_cpu = [], []
+        extra_rows = []
         mixed_paths = steps.interleave(
             [[f"{search_path}?{qs}" for qs in searches[n]] for n in query_mix.CATEGORIES]
         )
@@ -185,13 +221,11 @@ def main(argv: list[str] | None = None) -> int:
             say("all searches, mixed: HTTP load")
             mixed = steps.http_load(options.port, mixed_paths, options.clients, duration)
             extra_rows.append(("all searches, mixed", mixed.summary, mixed.failures))
-            generator_cpu.append(mixed.generator_cpu)
         say("profile pages: HTTP load")
         profile = steps.http_load(
             options.port, [f"/therapists/{slug}" for slug in slugs], options.clients, duration
         )
         extra_rows.append(("profile page (counts a view)", profile.summary, profile.failures))
-        generator_cpu.append(profile.generator_cpu)
 
         say(f"approval to visible in search, {options.approvals} rounds")
         fresh = measure_approvals(apps[1], options.approvals)
@@ -210,32 +244,14 @@ def main(argv: list[str] | None = None) -> int:
             gunicorn.stop()
         celery.stop()
 
-    failed = [(c.name, c.failure_kinds) for c in categories if c.failure_kinds]
-    failed += [
-        (name, figures.failure_kinds)
-        for name, figures in (("all searches, mixed", mixed), ("profile page", profile))
-        if figures is not None and figures.failure_kinds
-    ]
-    notes = [
-        f"Failed requests, {name}: {kinds} (the server's log: "
-        f"`{(run_dir / 'gunicorn.log').relative_to(ROOT)}`)."
-        for name, kinds in failed
-    ]
-    notes += [
-        f"Load average {os.getloadavg()[0]:.1f} at the end of the run: other work on the "
-        "machine shares its CPUs with the server, PostgreSQL and the clients.",
-        f"The load generator's client processes used {max(generator_cpu):.2f} CPU-seconds "
-        f"per second at most, on the same {os.cpu_count()} CPUs as the server and PostgreSQL.",
-        f"Approval rounds: {len(fresh.delays)} measured, {fresh.timeouts} timed out (10 s); "
-        "the delay runs from the moderator's commit until the therapist's search document "
-        "(the row the engine reads) counts the review.",
-    ]
-    if not search_path:
-        notes.insert(
-            0,
-            f"No search page answered at `{options.search_path}` or `{steps.API_PATH}` "
-            "yet: HTTP search figures are missing; SQL figures are the engine's.",
-        )
+    notes = run_notes(
+        categories,
+        {"all searches, mixed": mixed, "profile page": profile},
+        fresh,
+        searched=bool(search_path),
+        options=options,
+        run_dir=run_dir,
+    )
     figures = report.Figures(
         size_label=f"{size.therapists:,} therapists / {size.reviews:,} reviews",
         date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

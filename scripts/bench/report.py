@@ -27,8 +27,10 @@ same at 10,000 / 100,000 for a quick run.  Each run replaces its own block below
   template): the rest of "1 client p50" is rendering, Flask and HTTP.
 - SQL: the same searches run in the benchmark process, as a request runs them
   (`parse_search` + `search`, the application role), summing every statement's time.
-  "warm" uses the facet cache as the server does (Redis, warmed by a first pass);
-  "no cache" turns it off, so the total and facet counts are computed every time."""
+  "warm": the facet cache on and warmed by a first pass, as the server's is after the
+  first visitors; "no cache": off, so the total and facet counts are computed every time.
+- Only the code and data change between runs; other work on the machine does too, so
+  the load average is recorded at the start and end of each run."""
 
 
 @dataclass(frozen=True)

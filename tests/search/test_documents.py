@@ -279,10 +279,6 @@ def test_a_rebuild_is_a_recompute_that_converges(app):
     assert again.version > snapshot["version"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="clinics.services.update_clinic queues no reindex of the clinic's therapists",
-)
 def test_renaming_or_moving_a_clinic_updates_its_therapists_documents(app):
     clinic = create_clinic("Lakeside Massage")
     therapist = listed(clinic)

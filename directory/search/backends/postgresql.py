@@ -13,7 +13,8 @@ from directory.search.models import SearchDocument
 from directory.search.text import TextQuery
 from directory.search.trigrams import NAME_MATCH
 
-ENGLISH = sa.literal_column("'english'::regconfig")
+# english with accents folded (migration 0006): "montreal" finds Montréal.
+ENGLISH = sa.literal_column("'english_unaccent'::regconfig")
 
 
 class PostgreSQLBackend:
