@@ -71,6 +71,8 @@ class Config:
     # Search result counts and facets are cached this long (Redis when REDIS_URL is set,
     # else in the process), keyed by a generation that every index change bumps.
     SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 300)
+    # The platform's mean rating (the Bayesian prior) is recomputed at most this often.
+    PLATFORM_MEAN_CACHE_SECONDS = env_int("PLATFORM_MEAN_CACHE_SECONDS", 60)
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
@@ -119,6 +121,7 @@ class TestConfig(Config):
     DEV_MAILBOX = True
     # Tests empty the tables between them; a cache would remember counts across them.
     SEARCH_CACHE_SECONDS = 0
+    PLATFORM_MEAN_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

@@ -107,7 +107,14 @@ def figures() -> report.Figures:
         seeding="reused",
         reindex="1.0 s",
         categories=categories,
-        extra_rows=[("profile page (counts a view)", summary(1.0, 2.0, 3.0, 1200), 0)],
+        extra_rows=[
+            (
+                "profile page (counts a view)",
+                summary(1.0, 2.0, 3.0, 1200),
+                0,
+                {"gunicorn": 0.5, "PostgreSQL": 0.25},
+            )
+        ],
         memory=[("gunicorn worker 1", "100 MB RSS")],
         targets=evaluate(
             Measured(
@@ -133,6 +140,9 @@ def test_the_latency_table_has_one_row_per_category_and_placeholders():
         "| text only | n/a | n/a | n/a | n/a | n/a | n/a | n/a | 3.0 | 8.0 | 80.0 | 8 |"
     )
     assert "| profile page (counts a view) | 1.0 | 2.0 | 3.0 | 1,200 | 0 | n/a |" in block
+    # Server CPU is tabled only for the rows that measured it.
+    assert "| profile page (counts a view) | 0.5 | 0.2 | 0.8 |" in block
+    assert "| text + city | " not in block.split("server CPU per request")[1]
 
 
 def test_targets_are_judged_from_the_figures():

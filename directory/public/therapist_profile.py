@@ -116,6 +116,10 @@ def count_profile_view(therapist: Therapist, today: date | None = None) -> bool:
     try:
         enter_clinic(therapist.clinic_id)
         dialect = db.session.get_bind().dialect.name
+        if dialect == "postgresql":
+            # A view count may lose its last few increments in a crash; the page must not
+            # wait for a disk flush on every visit.
+            db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
         insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
         statement = insert(TherapistDailyViews).values(
             therapist_id=therapist.id,

@@ -11,9 +11,11 @@ count; the score only orders results.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from directory.core.models import utcnow
@@ -31,7 +33,27 @@ def bayesian_score(rating_sum: int, count: int, platform_mean: float) -> float:
 
 
 def platform_mean() -> float:
-    """The mean of every published rating on the platform."""
+    """The mean of every published rating on the platform.
+
+    Summing every therapist's totals is the costliest read of a profile page, and the
+    mean of a million ratings barely moves in a minute: each process keeps it for
+    PLATFORM_MEAN_CACHE_SECONDS (0 in tests, which check it exactly).
+    """
+    seconds = current_app.config["PLATFORM_MEAN_CACHE_SECONDS"]
+    key = str(db.engine.url)
+    kept = _platform_means.get(key)
+    if seconds > 0 and kept is not None and kept[0] > time.monotonic():
+        return kept[1]
+    mean = _compute_platform_mean()
+    _platform_means[key] = (time.monotonic() + seconds, mean)
+    return mean
+
+
+# Per process: database URL -> (valid until, mean).
+_platform_means: dict[str, tuple[float, float]] = {}
+
+
+def _compute_platform_mean() -> float:
     total, count = db.session.execute(
         sa.select(
             sa.func.coalesce(sa.func.sum(TherapistRating.rating_sum), 0),

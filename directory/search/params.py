@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.datastructures import MultiDict
 
 from directory.core.errors import BadParameter
@@ -191,7 +192,17 @@ def _lookup(terms: Mapping[str, Term], args: MultiDict, name: str, noun: str) ->
 
 
 def term_index(model) -> dict[str, Term]:
-    """Every term of a taxonomy, findable by slug or name, case-insensitively."""
+    """Every term of a taxonomy, findable by slug or name, case-insensitively.
+
+    Reference data: written by migrations only, so read once per application process.
+    """
+    loaded = current_app.extensions.setdefault("search_terms", {})
+    if model.__tablename__ not in loaded:
+        loaded[model.__tablename__] = _load_terms(model)
+    return loaded[model.__tablename__]
+
+
+def _load_terms(model) -> dict[str, Term]:
     index: dict[str, Term] = {}
     if model is Language:
         rows = db.session.execute(sa.select(Language.code, Language.code, Language.name))

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 
 from directory.core.errors import BadParameter
-from directory.extensions import db
 from directory.search import links
 from directory.search.engine import search
-from directory.search.params import parse_search
+from directory.search.params import parse_search, term_index
 from directory.search.query import MIN_RATINGS, RADII_KM, SORTS
 from directory.taxonomy.models import Language
 
@@ -20,7 +18,7 @@ def _render(**context):
     return render_template(
         "search/results.html",
         args=request.args,
-        languages=db.session.scalars(sa.select(Language).order_by(Language.name)).all(),
+        languages=sorted(set(term_index(Language).values()), key=lambda t: t.name),
         sorts=SORTS,
         radii=RADII_KM,
         min_ratings=MIN_RATINGS,

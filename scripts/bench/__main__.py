@@ -195,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         apps = (make_app(**settings, cache=False), make_app(**settings, cache=True))
         search_path = steps.search_target(options.port, options.search_path, say)
+        meter = steps.CpuMeter(gunicorn.pid, size.app_role, size.database)
         categories = []
         for name in query_mix.CATEGORIES:
             say(f"{name}: SQL times" + (", then HTTP load" if search_path else ""))
@@ -209,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
                     clients=options.clients,
                     duration=duration,
                     sql_repeats=options.sql_repeats,
+                    meter=meter,
                     say=say,
                 )
             )
@@ -219,13 +221,19 @@ def main(argv: list[str] | None = None) -> int:
         mixed = None
         if search_path:
             say("all searches, mixed: HTTP load")
-            mixed = steps.http_load(options.port, mixed_paths, options.clients, duration)
-            extra_rows.append(("all searches, mixed", mixed.summary, mixed.failures))
+            mixed = steps.http_load(options.port, mixed_paths, options.clients, duration, meter)
+            extra_rows.append(("all searches, mixed", mixed.summary, mixed.failures, mixed.cpu_ms))
         say("profile pages: HTTP load")
         profile = steps.http_load(
-            options.port, [f"/therapists/{slug}" for slug in slugs], options.clients, duration
+            options.port,
+            [f"/therapists/{slug}" for slug in slugs],
+            options.clients,
+            duration,
+            meter,
         )
-        extra_rows.append(("profile page (counts a view)", profile.summary, profile.failures))
+        extra_rows.append(
+            ("profile page (counts a view)", profile.summary, profile.failures, profile.cpu_ms)
+        )
 
         say(f"approval to visible in search, {options.approvals} rounds")
         fresh = measure_approvals(apps[1], options.approvals)
@@ -261,10 +269,14 @@ def main(argv: list[str] | None = None) -> int:
         duration=duration,
         search_path=search_path or "n/a",
         seeding=(
-            f"{prepared.seeding.seconds:.1f} s this run, peak RSS "
-            f"{prepared.seeding.peak_rss_mb:.0f} MB ({size.label()})"
-            if prepared.seeding
-            else f"reused a database seeded earlier with {size.label()}"
+            (
+                f"{prepared.seeding.seconds:.1f} s this run, peak RSS "
+                f"{prepared.seeding.peak_rss_mb:.0f} MB ({size.label()})"
+                if prepared.seeding
+                else f"reused a database seeded earlier with {size.label()}"
+            )
+            + f"; then VACUUM (ANALYZE), {prepared.vacuum_seconds:.1f} s (the server's "
+            f"autovacuum is {prepared.autovacuum})"
         ),
         reindex=reindex_text,
         categories=categories,

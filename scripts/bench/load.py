@@ -29,6 +29,7 @@ class LoadResult:
     errors: Counter = field(default_factory=Counter)  # exception names
     duration: float = 0.0
     client_cpu_seconds: float = 0.0
+    answered: int = 0  # every answer, warm-up included (for CPU per request)
     clients: int = 0
 
     @property
@@ -54,6 +55,7 @@ class LoadResult:
         self.statuses.update(other.statuses)
         self.errors.update(other.errors)
         self.client_cpu_seconds += other.client_cpu_seconds
+        self.answered += other.answered
 
 
 def _cpu_seconds() -> float:
@@ -95,6 +97,7 @@ def run_client(
                 result.errors[type(error).__name__] += 1
             continue
         elapsed = time.perf_counter() - t0
+        result.answered += 1
         if began >= start_at and began + elapsed <= end_at:
             result.statuses[status] += 1
             if status == 200:

@@ -25,6 +25,9 @@ same at 10,000 / 100,000 for a quick run.  Each run replaces its own block below
   is the same searches with one client alone: the server's own time per page.
 - search() p50: `parse_search` + `search` in the benchmark process (Python and SQL, no
   template): the rest of "1 client p50" is rendering, Flask and HTTP.
+- Server CPU per request: CPU time of gunicorn's workers and of the application role's
+  PostgreSQL backends during the loaded row, over the requests answered (2 CPUs give
+  2,000 ms a second, so 20 ms a request caps the machine near 100 req/s).
 - SQL: the same searches run in the benchmark process, as a request runs them
   (`parse_search` + `search`, the application role), summing every statement's time.
   "warm": the facet cache on and warmed by a first pass, as the server's is after the
@@ -45,6 +48,7 @@ class Category:
     failure_kinds: str = ""  # e.g. "HTTP 500 x3"
     serial: Summary | None = None  # HTTP with one client alone
     call: Summary | None = None  # parse_search + search in-process, warm cache
+    cpu_ms: dict[str, float] | None = None  # server CPU per answered request, by process
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ class Figures:
     seeding: str
     reindex: str
     categories: list[Category] = field(default_factory=list)
-    extra_rows: list[tuple[str, Summary | None, int]] = field(default_factory=list)
+    # (name, HTTP summary, failures, server CPU per request by process)
+    extra_rows: list[tuple[str, Summary | None, int, dict | None]] = field(default_factory=list)
     freshness: str = ""
     reindex_under_load: str = ""
     memory: list[tuple[str, str]] = field(default_factory=list)
@@ -139,9 +144,26 @@ def latency_table(figures: Figures) -> str:
                 f"{category.statements:.0f}",
             ]
         )
-    for name, summary, failures in figures.extra_rows:
+    for name, summary, failures, _cpu in figures.extra_rows:
         rows.append([name, *_http_cells(summary, failures), *[NONE] * 6])
     return table(header, rows)
+
+
+def cpu_table(figures: Figures) -> str:
+    """Server CPU per answered request under load, by process group; '' if not measured."""
+    rows = [(c.name, c.cpu_ms) for c in figures.categories]
+    rows += [(name, cpu) for name, _summary, _failures, cpu in figures.extra_rows]
+    rows = [(name, cpu) for name, cpu in rows if cpu]
+    if not rows:
+        return ""
+    groups = list(rows[0][1])
+    return table(
+        ["server CPU per request (ms)", *groups, "total"],
+        [
+            [name, *(f"{cpu[g]:.1f}" for g in groups), f"{sum(cpu.values()):.1f}"]
+            for name, cpu in rows
+        ],
+    )
 
 
 def targets_table(targets: list[Target]) -> str:
@@ -170,6 +192,9 @@ def render_block(figures: Figures) -> str:
         latency_table(figures),
         "",
     ]
+    cpu = cpu_table(figures)
+    if cpu:
+        parts += [cpu, ""]
     if figures.freshness:
         parts += [f"Approval to visible in search: {figures.freshness}", ""]
     if figures.reindex_under_load:

@@ -13,7 +13,15 @@ from flask import Flask
 from scripts.bench import mix as query_mix
 from scripts.bench.database import Prepared
 from scripts.bench.load import LoadResult, probe, query_until, run_load
-from scripts.bench.processes import Finished, environment, flask_command, run_timed
+from scripts.bench.processes import (
+    Finished,
+    children,
+    cpu_seconds,
+    database_backends,
+    environment,
+    flask_command,
+    run_timed,
+)
 from scripts.bench.report import Category
 from scripts.bench.sqltime import time_searches
 from scripts.bench.stats import Summary, summarise
@@ -71,22 +79,68 @@ def interleave(lists: list[list[str]]) -> list[str]:
     return [items[i] for i in range(longest) for items in lists if i < len(items)]
 
 
+class CpuMeter:
+    """CPU time used by the server's processes: gunicorn's workers and the PostgreSQL
+    backends of the application role on the benchmark database (the machine's other
+    work is left out)."""
+
+    def __init__(self, gunicorn_pid: int, user: str, database: str):
+        self.groups = {
+            "gunicorn": lambda: children(gunicorn_pid),
+            "PostgreSQL": lambda: database_backends(user, database),
+        }
+
+    def read(self) -> dict[str, dict[int, float]]:
+        return {
+            name: {pid: cpu_seconds(pid) for pid in pids()} for name, pids in self.groups.items()
+        }
+
+    def since(self, before: dict[str, dict[int, float]]) -> dict[str, float]:
+        """Seconds used by each group since `before` (a process new since then counts whole)."""
+        now = self.read()
+        return {
+            name: sum(cpu - before[name].get(pid, 0.0) for pid, cpu in now[name].items())
+            for name in now
+        }
+
+
 @dataclass(frozen=True)
 class HttpFigures:
     summary: Summary | None
     failures: int
     failure_kinds: str  # e.g. "HTTP 500 x3"; '' when none failed
     generator_cpu: float  # CPU seconds the client processes used per second
+    cpu_ms: dict[str, float] | None = None  # server CPU per answered request, by process
+
+    def describe_cpu(self) -> str:
+        if not self.cpu_ms:
+            return ""
+        return ", ".join(f"{name} {ms:.1f} ms" for name, ms in self.cpu_ms.items())
 
 
-def http_load(port: int, paths: list[str], clients: int, duration: float) -> HttpFigures:
+def http_load(
+    port: int, paths: list[str], clients: int, duration: float, meter: CpuMeter | None = None
+) -> HttpFigures:
+    before = meter.read() if meter else None
     result: LoadResult = run_load(HOST, port, paths, clients=clients, duration=duration)
+    cpu_ms = None
+    if meter and result.answered:
+        used = meter.since(before)
+        cpu_ms = {name: seconds * 1000 / result.answered for name, seconds in used.items()}
     return HttpFigures(
         summarise(result.latencies, result.duration),
         result.failures,
         result.describe_failures(),
         result.client_cpu_seconds / result.duration,
+        cpu_ms,
     )
+
+
+def warm_up(port: int, paths: list[str]) -> None:
+    """Request each path once, unmeasured: the server's facet cache then holds every
+    search of the mix, as the SQL figures marked warm assume."""
+    for path in paths:
+        probe(HOST, port, path)
 
 
 def measure_category(
@@ -100,9 +154,11 @@ def measure_category(
     clients: int,
     duration: float,
     sql_repeats: int,
+    meter: CpuMeter | None,
     say,
 ) -> Category:
-    """SQL times (no cache, then warm) and, when a search path answers, HTTP under load."""
+    """SQL times (no cache, then warm) and, when a search path answers, HTTP: one client
+    alone, then `clients` at once, both after a warm-up pass."""
     cold_app, warm_app = apps
     cold = time_searches(cold_app, sql_path, query_strings, sql_repeats)
     warm = time_searches(warm_app, sql_path, query_strings, sql_repeats)
@@ -110,9 +166,10 @@ def measure_category(
     http = serial = None
     if search_path:
         paths = [f"{search_path}?{qs}" for qs in query_strings]
+        warm_up(port, paths)
         # One client alone: the server's own latency, without waiting behind others.
         serial = http_load(port, paths, 1, max(2.0, duration / 2))
-        http = http_load(port, paths, clients, duration)
+        http = http_load(port, paths, clients, duration, meter)
     failures = [f for f in (serial, http) if f is not None]
     return Category(
         name=name,
@@ -124,6 +181,7 @@ def measure_category(
         statements=sum(warm.statements) / max(1, len(warm.statements)),
         serial=serial.summary if serial else None,
         call=summarise(warm.total),
+        cpu_ms=http.cpu_ms if http else None,
         location=name in query_mix.LOCATION_CATEGORIES,
     )
 
