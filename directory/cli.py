@@ -13,7 +13,13 @@ from directory.accounts.services import ensure_platform_user
 from directory.core.database_roles import db_roles_cli
 from directory.core.tenancy import act_for_all_clinics
 from directory.demo.reference import ReferenceDataMissing
-from directory.demo.seed import DEMO_PASSWORD, DEMO_SIGN_INS, DemoSize, seed_demo
+from directory.demo.seed import (
+    DEMO_PASSWORD,
+    DEMO_SIGN_INS,
+    DemoSize,
+    refresh_statistics,
+    seed_demo,
+)
 from directory.extensions import db
 from directory.search.reindex import rebuild_all
 
@@ -60,6 +66,7 @@ def seed_demo_command(
         click.echo("The database already has data; nothing seeded.")
         echo_sign_ins(DEMO_PASSWORD, DEMO_SIGN_INS)
         return
+    refresh_statistics()
     elapsed = time.perf_counter() - started
     click.echo(
         f"Seeded {result.clinics:,} clinics, {result.therapists:,} therapists and "

@@ -20,8 +20,18 @@ def _configure_sqlite_connection(dbapi_connection, connection_record) -> None:
     dbapi_connection.create_function("haversine_km", 4, haversine_km, deterministic=True)
 
 
+def _configure_postgresql_connection(dbapi_connection, connection_record) -> None:
+    # Row-level security policies inflate cost estimates past the JIT thresholds, and
+    # compiling a short query then costs far more than running it.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET jit = off")
+    dbapi_connection.commit()
+
+
 def configure_engine(engine: sa.Engine) -> None:
-    if engine.dialect.name == "sqlite" and not event.contains(
-        engine, "connect", _configure_sqlite_connection
-    ):
-        event.listen(engine, "connect", _configure_sqlite_connection)
+    listener = {
+        "sqlite": _configure_sqlite_connection,
+        "postgresql": _configure_postgresql_connection,
+    }.get(engine.dialect.name)
+    if listener is not None and not event.contains(engine, "connect", listener):
+        event.listen(engine, "connect", listener)

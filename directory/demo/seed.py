@@ -282,3 +282,14 @@ class DemoSeeder:
                 ):
                     self.batch.flush(self.writer)
         return index
+
+
+def refresh_statistics() -> None:
+    """Give the planner statistics for the rows just loaded (PostgreSQL).
+
+    COPY leaves none, and autovacuum may be off or slow to notice: without them the first
+    queries (a search reindex above all) choose plans thousands of times too slow.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()

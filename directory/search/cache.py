@@ -17,6 +17,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 GENERATION_KEY = "generation"
+# Bumped whenever the shape of a cached value changes, so that during a rolling deploy
+# old and new workers sharing one Redis never read each other's entries.
+FORMAT = 2
 _CHANGED = "search_index_changed"
 
 
@@ -51,7 +54,7 @@ def generation() -> str:
 def cached(key: str, compute: Callable[[], Any]) -> Any:
     """compute(), remembered under `key` for the current generation of the index."""
     cache = _cache()
-    full_key = f"{generation()}:{key}"
+    full_key = f"{FORMAT}:{generation()}:{key}"
     value = cache.get(full_key)
     if value is None:
         value = compute()

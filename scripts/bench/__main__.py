@@ -298,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
                 reindex_seconds=quiet.finished.seconds,
                 gunicorn_rss_mb=gunicorn_rss,
                 celery_rss_mb=celery_rss,
-            )
+            ),
+            clients=options.clients,
         ),
         notes=notes,
     )

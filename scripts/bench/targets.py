@@ -41,18 +41,31 @@ def _worst(categories: list[Category], figure) -> tuple[float | None, str]:
     return max(values) if values else (None, "")
 
 
-def evaluate(measured: Measured) -> list[Target]:
-    with_http = [c for c in measured.categories if c.http is not None]
-    location = [c for c in with_http if c.location]
-    p95_location = _worst(location, lambda c: c.http.p95)
-    p95_any = _worst(with_http, lambda c: c.http.p95)
-    p99_any = _worst(with_http, lambda c: c.http.p99)
-    gap = _worst(with_http, lambda c: c.serial.p50 - c.sql.p50 if c.serial and c.sql else None)
+def evaluate(measured: Measured, clients: int = 8) -> list[Target]:
+    """Every target beside its figure.  Latency targets are judged twice: with one client
+    alone (the server's own time) and with `clients` at once (waiting included)."""
+    loaded = [c for c in measured.categories if c.http is not None]
+    alone = [c for c in measured.categories if c.serial is not None]
+    gap = _worst(alone, lambda c: c.serial.p50 - c.sql.p50 if c.sql else None)
+    under = f"{clients} clients"
     return [
-        _at_most("search with a location filter, HTTP p95", 15, "ms", *p95_location),
-        _at_most("any search, HTTP p95", 50, "ms", *p95_any),
-        _at_most("any search, HTTP p99", 100, "ms", *p99_any),
-        _at_most("HTTP p50 (1 client) minus SQL p50 (warm)", 3, "ms", *gap),
+        _at_most(
+            "search with a location filter, p95, one client",
+            15,
+            "ms",
+            *_worst([c for c in alone if c.location], lambda c: c.serial.p95),
+        ),
+        _at_most(
+            f"search with a location filter, p95, {under}",
+            15,
+            "ms",
+            *_worst([c for c in loaded if c.location], lambda c: c.http.p95),
+        ),
+        _at_most("any search, p95, one client", 50, "ms", *_worst(alone, lambda c: c.serial.p95)),
+        _at_most("any search, p99, one client", 100, "ms", *_worst(alone, lambda c: c.serial.p99)),
+        _at_most(f"any search, p95, {under}", 50, "ms", *_worst(loaded, lambda c: c.http.p95)),
+        _at_most(f"any search, p99, {under}", 100, "ms", *_worst(loaded, lambda c: c.http.p99)),
+        _at_most("HTTP p50 (one client) minus SQL p50 (warm)", 3, "ms", *gap),
         _at_least("search throughput, mixed", 300, "req/s", measured.mixed and measured.mixed.rate),
         _at_least("profile throughput", 1000, "req/s", measured.profile and measured.profile.rate),
         _at_most(
