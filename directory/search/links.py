@@ -39,18 +39,6 @@ def search_url(args: MultiDict, **changes) -> str:
     return url_for("search.results") + (f"?{query}" if query else "")
 
 
-def without_value(args: MultiDict, name: str, value: str) -> str:
-    """The search with one value of a repeatable parameter removed."""
-    remaining = [v for v in args.getlist(name) if v.strip().casefold() != value.casefold()]
-    return search_url(args, **{name: remaining})
-
-
-def with_value(args: MultiDict, name: str, value: str) -> str:
-    """The search with one more value of a repeatable parameter."""
-    current = [v for v in args.getlist(name) if v.strip()]
-    return search_url(args, **{name: [*current, value]})
-
-
 @dataclass(frozen=True)
 class Relaxation:
     label: str
