@@ -14,6 +14,7 @@ from directory.search import cache
 from directory.search.models import SearchDocument
 from directory.taxonomy.models import Condition, Modality
 from directory.therapists.models import Therapist
+from directory.therapists.queries import listed
 
 # A therapist needs this many published reviews to be featured on the home page.
 FEATURED_MIN_REVIEWS = 3
@@ -55,12 +56,8 @@ class DirectoryOverview:
     cities: list[TermCount]
 
 
-def listed_therapists():
-    return sa.and_(Therapist.is_published.is_(True), Therapist.deleted_at.is_(None))
-
-
 def platform_counts() -> PlatformCounts:
-    therapists = db.session.scalar(sa.select(sa.func.count()).where(listed_therapists()))
+    therapists = db.session.scalar(sa.select(sa.func.count()).where(listed()))
     clinics = db.session.scalar(
         sa.select(sa.func.count()).select_from(Clinic).where(Clinic.is_active.is_(True))
     )
@@ -86,7 +83,7 @@ def featured_therapists(limit: int = 6) -> list[FeaturedTherapist]:
         .join(TherapistRating, TherapistRating.therapist_id == Therapist.id)
         .join(Clinic, Clinic.id == Therapist.clinic_id)
         .join(City, City.id == Clinic.city_id)
-        .where(listed_therapists(), TherapistRating.review_count >= FEATURED_MIN_REVIEWS)
+        .where(listed(), TherapistRating.review_count >= FEATURED_MIN_REVIEWS)
         .order_by(mean.desc(), TherapistRating.review_count.desc(), Therapist.id)
         .limit(limit)
     ).all()

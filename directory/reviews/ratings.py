@@ -22,6 +22,7 @@ from directory.core.models import utcnow
 from directory.extensions import db
 from directory.reviews.models import ASPECTS, Review, ReviewState, TherapistRating
 from directory.therapists.models import Therapist
+from directory.therapists.queries import listed
 
 PRIOR_WEIGHT = 5
 # Used until the platform has published reviews of its own.
@@ -227,8 +228,7 @@ def clinic_totals(clinic_id: int) -> TherapistRating:
         .join(Therapist, Therapist.id == TherapistRating.therapist_id)
         .where(
             TherapistRating.clinic_id == clinic_id,
-            Therapist.is_published.is_(True),
-            Therapist.deleted_at.is_(None),
+            listed(),
         )
     ).one()
     return TherapistRating(clinic_id=clinic_id, **dict(zip(TOTAL_COLUMNS, sums, strict=True)))

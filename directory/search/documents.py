@@ -145,14 +145,12 @@ def document_select(dialect: str, version: int, mean: float) -> sa.Select:
     )
 
 
-def insert_documents(table: sa.Table, where, *, only_if_newer: bool) -> sa.Executable:
+def insert_documents(table: sa.Table, where) -> sa.Executable:
     """INSERT INTO table SELECT the documents of the therapists matching `where`."""
     dialect = db.session.get_bind().dialect.name
     select = document_select(dialect, time.time_ns(), platform_mean()).where(where)
     insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
     statement = insert.from_select([*DOCUMENT_COLUMNS], select)
-    if not only_if_newer:
-        return statement
     changes = {name: statement.excluded[name] for name in DOCUMENT_COLUMNS[1:]}
     return statement.on_conflict_do_update(
         index_elements=[table.c.therapist_id],
@@ -174,9 +172,7 @@ def rebuild_document(therapist_id: int) -> bool:
     """
     cache.index_changed(db.session())
     result = db.session.execute(
-        insert_documents(
-            SearchDocument.__table__, Therapist.id == therapist_id, only_if_newer=True
-        ),
+        insert_documents(SearchDocument.__table__, Therapist.id == therapist_id),
         # Without it SQLAlchemy reports -1 for an INSERT on PostgreSQL, which reads as "written".
         execution_options={"preserve_rowcount": True},
     )

@@ -122,9 +122,11 @@ def _catch_up(connection: sa.Connection) -> None:
         f"INSERT INTO {SHADOW} ({COLUMNS}) SELECT {COLUMNS} FROM {LIVE} l"
         f" WHERE NOT EXISTS (SELECT 1 FROM {SHADOW} s WHERE s.therapist_id = l.therapist_id)"
     )
-    connection.exec_driver_sql(
-        f"DELETE FROM {SHADOW} WHERE therapist_id NOT IN (SELECT id FROM therapists"
-        " WHERE is_published AND deleted_at IS NULL)"
+    shadow = _shadow_table()
+    connection.execute(
+        sa.delete(shadow).where(
+            shadow.c.therapist_id.not_in(sa.select(Therapist.id).where(listed()))
+        )
     )
 
 
