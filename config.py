@@ -71,6 +71,11 @@ class Config:
     # Search result counts and facets are cached this long (Redis when REDIS_URL is set,
     # else in the process), keyed by a generation that every index change bumps.
     SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 300)
+    # Public pages that every signed-out visitor sees alike are kept this long in Redis
+    # (directory.public.page_cache); 0 renders every page.
+    SHARED_PAGE_SECONDS = env_int("SHARED_PAGE_SECONDS", 300)
+    # Put before every key this app writes to Redis, so apps can share a Redis database.
+    REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "")
     # The platform's mean rating (the Bayesian prior) is recomputed at most this often.
     PLATFORM_MEAN_CACHE_SECONDS = env_int("PLATFORM_MEAN_CACHE_SECONDS", 60)
 
@@ -121,6 +126,7 @@ class TestConfig(Config):
     DEV_MAILBOX = True
     # Tests empty the tables between them; a cache would remember counts across them.
     SEARCH_CACHE_SECONDS = 0
+    SHARED_PAGE_SECONDS = 0
     PLATFORM_MEAN_CACHE_SECONDS = 0
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
+import redis
 from flask_migrate import upgrade
 
 from config import TestConfig
@@ -110,6 +112,43 @@ def app(make_app):
     body sets up and inspects rows of any clinic, while each request it makes runs in
     the scope production would give it (see support.isolate_request_scope)."""
     app = make_app()
+    with app.app_context():
+        act_for_all_clinics()
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (TEST_REDIS_URL); its keys are shared by every test run."""
+    url = os.environ.get("TEST_REDIS_URL", support.DEFAULT_REDIS_URL)
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.RedisError as error:
+        support.unavailable(f"Redis is not reachable at {url}: {error}")
+    return url
+
+
+@pytest.fixture
+def make_redis_app(make_app, redis_url):
+    """Build an app with Redis: view counts and shared pages on, its keys under a prefix
+    of its own (deleted afterwards); settings may be overridden per test."""
+    prefix = f"test-{uuid.uuid4().hex}:"
+
+    def build(**overrides):
+        settings = {"REDIS_URL": redis_url, "REDIS_KEY_PREFIX": prefix, "SHARED_PAGE_SECONDS": 300}
+        return make_app(**{**settings, **overrides})
+
+    yield build
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=f"{prefix}*"):
+        client.delete(key)
+
+
+@pytest.fixture
+def redis_app(make_redis_app):
+    """`make_redis_app()`, in an app context acting for all clinics like `app`."""
+    app = make_redis_app()
     with app.app_context():
         act_for_all_clinics()
         yield app

@@ -97,12 +97,16 @@ def isolate_request_scope(app: Flask) -> None:
     In production each request has its own app context.  The test client runs requests
     inside the test's app context (and `g`), so without this a request would inherit
     the test's privileged setup scope and the test would inherit the request's clinic.
+    Flask-WTF and Flask-Login keep the request's CSRF token and user in `g` as well; each
+    request finds its own.
     """
     app.before_request_funcs.setdefault(None, []).insert(0, _enter_request_scope)
     app.teardown_request(_leave_request_scope)
 
 
 def _enter_request_scope() -> None:
+    g.pop("csrf_token", None)
+    g.pop("_login_user", None)
     g.setdefault("scopes_outside_requests", []).append(current_scope())
     restore_scope(PUBLIC_SCOPE)
 

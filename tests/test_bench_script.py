@@ -96,6 +96,19 @@ def figures() -> report.Figures:
         ),
         report.Category("text only", None, 0, summary(3.0, 8.0, 9.0), summary(30, 80, 90), 8),
     ]
+    shared = [
+        report.Category(
+            "text + city",
+            http=summary(3.0, 6.0, 9.0, 900),
+            failures=0,
+            sql=None,
+            sql_cold=None,
+            statements=0,
+            location=True,
+            serial=summary(1.0, 2.0, 3.0),
+            cpu_ms={"gunicorn": 1.0, "PostgreSQL": 0.0},
+        )
+    ]
     return report.Figures(
         size_label="10 therapists / 100 reviews",
         date="2026-01-01 00:00 UTC",
@@ -115,6 +128,8 @@ def figures() -> report.Figures:
                 {"gunicorn": 0.5, "PostgreSQL": 0.25},
             )
         ],
+        shared_categories=shared,
+        shared_extra_rows=[("profile page (counts a view)", summary(1.0, 2.0, 3.0, 1500), 0, None)],
         memory=[("gunicorn worker 1", "100 MB RSS")],
         targets=evaluate(
             Measured(
@@ -125,6 +140,8 @@ def figures() -> report.Figures:
                 reindex_seconds=12.0,
                 gunicorn_rss_mb=[100.0, 120.0],
                 celery_rss_mb=[],
+                shared_categories=shared,
+                shared_profile=summary(1.0, 2.0, 3.0, 1500),
             )
         ),
     )
@@ -142,19 +159,29 @@ def test_the_latency_table_has_one_row_per_category_and_placeholders():
     assert "| profile page (counts a view) | 1.0 | 2.0 | 3.0 | 1,200 | 0 | n/a |" in block
     # Server CPU is tabled only for the rows that measured it.
     assert "| profile page (counts a view) | 0.5 | 0.2 | 0.8 |" in block
-    assert "| text + city | " not in block.split("server CPU per request")[1]
+    cpu = block.split("server CPU per request")[1]
+    assert "| text + city | " not in cpu
+    assert "| text + city, shared | 1.0 | 0.0 | 1.0 |" in cpu
+    # Shared pages have a table of their own, HTTP figures only.
+    shared = block.split("Shared pages on")[1].split("server CPU per request")[0]
+    assert "| text + city | 3.0 | 6.0 | 9.0 | 900 | 0 | 1.0 | 2.0 |" in shared
+    assert "| profile page (counts a view) | 1.0 | 2.0 | 3.0 | 1,500 | 0 | n/a | n/a |" in shared
 
 
 def test_targets_are_judged_from_the_figures():
     verdicts = {t.what: t.met for t in figures().targets}
-    # One client alone: 9 ms; eight at once: 90 ms.
-    assert verdicts["search with a location filter, p95, one client"] is True
-    assert verdicts["search with a location filter, p95, 8 clients"] is False
-    assert verdicts["any search, p99, one client"] is True
-    assert verdicts["any search, p99, 8 clients"] is False
-    assert verdicts["HTTP p50 (one client) minus SQL p50 (warm)"] is True  # 4.0 - 2.0
-    assert verdicts["search throughput, mixed"] is None
-    assert verdicts["profile throughput"] is True
+    # Rendered, one client alone: 9 ms; eight at once: 90 ms.
+    assert verdicts["search with a location filter, p95, one client, rendered"] is True
+    assert verdicts["search with a location filter, p95, 8 clients, rendered"] is False
+    assert verdicts["any search, p99, one client, rendered"] is True
+    assert verdicts["any search, p99, 8 clients, rendered"] is False
+    # Shared pages: 6 ms with eight clients.
+    assert verdicts["search with a location filter, p95, 8 clients, shared pages"] is True
+    assert verdicts["HTTP p50 (one client, rendered) minus SQL p50 (warm)"] is True  # 4.0 - 2.0
+    assert verdicts["search throughput, mixed, rendered"] is None
+    assert "search throughput, mixed, shared pages" not in verdicts  # not measured
+    assert verdicts["profile throughput, rendered"] is True
+    assert verdicts["profile throughput, shared pages"] is True
     assert verdicts["approval to visible in search, p95"] is False
     assert verdicts["full reindex"] is True
     assert verdicts["Celery worker RSS (largest process)"] is None

@@ -9,6 +9,7 @@ from celery import shared_task
 from directory.core.outbox import redispatch_stale as redispatch_stale_messages
 from directory.core.tenancy import act_for_all_clinics
 from directory.extensions import db
+from directory.public import view_counts
 from directory.therapists.expiry import expire_lapsed, send_expiry_reminders
 
 
@@ -33,3 +34,12 @@ def expire_and_remind() -> dict[str, int]:
     reminded = send_expiry_reminders(today)
     db.session.commit()
     return {"expired": expired, "reminded": reminded}
+
+
+@shared_task(name="profile_views.flush", acks_late=True)
+def flush_profile_views() -> int:
+    """Every minute: add the profile views counted in Redis to the database.
+
+    Safe to run twice: each batch of counts is deleted from Redis once it is committed.
+    """
+    return view_counts.flush()

@@ -11,6 +11,10 @@ BEAT_SCHEDULE = {
         "task": "outbox.redispatch_stale",
         "schedule": timedelta(seconds=60),
     },
+    "profile-views-flush": {
+        "task": "profile_views.flush",
+        "schedule": timedelta(seconds=60),
+    },
     "accreditations-expire-and-remind": {
         "task": "accreditations.expire_and_remind",
         "schedule": crontab(hour=3, minute=15),

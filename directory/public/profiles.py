@@ -7,7 +7,7 @@ from flask import Blueprint, abort, render_template, request
 from directory.core.errors import BadParameter
 from directory.core.pagination import page_number
 from directory.moderation.reasons import REASON_LABELS
-from directory.public import structured_data, therapist_profile
+from directory.public import page_cache, structured_data, therapist_profile, view_counts
 from directory.therapists.queries import listed_therapist
 
 bp = Blueprint("public_profiles", __name__)
@@ -22,13 +22,19 @@ def review_sort() -> str:
 
 @bp.get("/therapists/<slug>")
 def profile(slug: str):
+    page = page_cache.serve(page_cache.profile_subject(slug), lambda: _render_profile(slug))
+    view_counts.count_view(slug)  # never fails the page
+    return page
+
+
+def _render_profile(slug: str) -> str:
     therapist = listed_therapist(slug)
     if therapist is None:
         abort(404)
     sort = review_sort()
     rating = therapist_profile.rating_overview(therapist)
     accreditations = therapist_profile.public_accreditations(therapist)
-    page = render_template(
+    return render_template(
         "public/profile.html",
         therapist=therapist,
         clinic=therapist.clinic,
@@ -39,5 +45,3 @@ def profile(slug: str):
         reviews=therapist_profile.published_reviews(therapist, sort=sort, number=page_number()),
         sort=sort,
     )
-    therapist_profile.count_profile_view(therapist)  # commits on its own; never fails the page
-    return page

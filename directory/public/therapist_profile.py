@@ -1,4 +1,4 @@
-"""What a therapist's public profile shows, and the one write it makes (the view count).
+"""What a therapist's public profile shows (the view count is public.view_counts).
 
 Reads run in the public scope: on PostgreSQL the database shows only published reviews,
 published replies and verified (or expired) accreditations of listed therapists, and
@@ -7,17 +7,12 @@ these queries ask for exactly that, so SQLite shows the same.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 
 from directory.accounts.models import User
 from directory.core.pagination import Page
-from directory.core.tenancy import current_scope, enter_clinic, restore_scope
 from directory.extensions import db
 from directory.reviews.models import (
     ClinicReply,
@@ -31,10 +26,7 @@ from directory.therapists.models import (
     Accreditation,
     AccreditationState,
     Therapist,
-    TherapistDailyViews,
 )
-
-log = logging.getLogger(__name__)
 
 REVIEWS_PER_PAGE = 10
 SORTS = {
@@ -102,42 +94,3 @@ def public_accreditations(therapist: Therapist) -> list[PublicAccreditation]:
         .order_by(Accreditation.state.desc(), Accreditation.issued_on.desc())
     ).all()
     return [PublicAccreditation(accreditation, name) for accreditation, name in rows]
-
-
-def count_profile_view(therapist: Therapist, today: date | None = None) -> bool:
-    """Add one to today's views of the therapist, and commit that alone.
-
-    Best effort by design: a failure is logged and rolled back and never reaches the
-    page (returns False).  The write enters the therapist's clinic (row-level security
-    refuses it otherwise) and puts the caller's scope back afterwards.  Call it after
-    everything the page needs is loaded.
-    """
-    saved = current_scope()
-    try:
-        enter_clinic(therapist.clinic_id)
-        dialect = db.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            # A view count may lose its last few increments in a crash; the page must not
-            # wait for a disk flush on every visit.
-            db.session.execute(sa.text("SET LOCAL synchronous_commit = off"))
-        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-        statement = insert(TherapistDailyViews).values(
-            therapist_id=therapist.id,
-            clinic_id=therapist.clinic_id,
-            day=today or date.today(),
-            views=1,
-        )
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["therapist_id", "day"],
-                set_={"views": TherapistDailyViews.views + 1},
-            )
-        )
-        db.session.commit()
-        return True
-    except SQLAlchemyError:
-        log.warning("could not count a view of therapist %s", therapist.id, exc_info=True)
-        db.session.rollback()
-        return False
-    finally:
-        restore_scope(saved)

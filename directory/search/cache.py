@@ -16,6 +16,8 @@ from flask import Flask, current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from directory.public import page_cache
+
 GENERATION_KEY = "generation"
 # Bumped whenever the shape of a cached value changes, so that during a rolling deploy
 # old and new workers sharing one Redis never read each other's entries.
@@ -68,7 +70,9 @@ def index_changed(session: Session) -> None:
 
 
 def bump_generation() -> None:
+    """A new generation of the index: cached counts and stored search pages are past."""
     _cache().set(GENERATION_KEY, _new_token(), timeout=0)
+    page_cache.forget(page_cache.SEARCH_SUBJECT)
 
 
 def _new_token() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from directory.core.errors import BadParameter
+from directory.public import page_cache
 from directory.search import links
 from directory.search.engine import search
 from directory.search.params import parse_search, term_index
@@ -34,6 +35,10 @@ def results():
     except BadParameter as error:
         # The form stays, with the message beside the field that caused it.
         return _render(results=None, error=error, relaxations=[]), 400
+    return page_cache.serve(page_cache.SEARCH_SUBJECT, lambda: _results_page(query))
+
+
+def _results_page(query) -> str:
     found = search(query)
     relaxations = [] if found.total else links.relaxations(query, request.args)
     return _render(results=found, error=None, relaxations=relaxations)

@@ -31,6 +31,9 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 DOC_KEYS = ("full", "small")
 
 
+SHARED_PAGE_SECONDS = 300  # the production default
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
     parser.add_argument("--small", action="store_true", help="10,000 therapists, 100,000 reviews")
@@ -122,9 +125,9 @@ def run_notes(
     failed += [
         (name, load.failure_kinds) for name, load in loads.items() if load and load.failure_kinds
     ]
-    log = (run_dir / "gunicorn.log").relative_to(ROOT)
+    logs = f"`{(run_dir / 'gunicorn.log').relative_to(ROOT)}`, `gunicorn-shared.log` beside it"
     notes = [
-        f"Failed requests, {name}: {kinds} (the server's log: `{log}`)." for name, kinds in failed
+        f"Failed requests, {name}: {kinds} (the server's logs: {logs})." for name, kinds in failed
     ]
     if not searched:
         notes.append(
@@ -177,15 +180,20 @@ def main(argv: list[str] | None = None) -> int:
     say("starting a celery worker and gunicorn")
     celery = start_celery(env, queue=queue, concurrency=1, log=run_dir / "celery.log")
     gunicorn = None
-    try:
-        gunicorn = start_gunicorn(
-            env,
+
+    def serve(shared_page_seconds: int):
+        return start_gunicorn(
+            {**env, "SHARED_PAGE_SECONDS": str(shared_page_seconds)},
             options.port,
             workers=options.workers,
             worker_class=options.worker_class,
             threads=options.threads,
-            log=run_dir / "gunicorn.log",
+            log=run_dir / ("gunicorn-shared.log" if shared_page_seconds else "gunicorn.log"),
         )
+
+    try:
+        say("first pass: gunicorn renders every page")
+        gunicorn = serve(0)
         settings = {
             "app_url": prepared.app_url,
             "owner_url": prepared.owner_url,
@@ -224,15 +232,58 @@ def main(argv: list[str] | None = None) -> int:
             mixed = steps.http_load(options.port, mixed_paths, options.clients, duration, meter)
             extra_rows.append(("all searches, mixed", mixed.summary, mixed.failures, mixed.cpu_ms))
         say("profile pages: HTTP load")
-        profile = steps.http_load(
-            options.port,
-            [f"/therapists/{slug}" for slug in slugs],
-            options.clients,
-            duration,
-            meter,
-        )
+        profile_paths = [f"/therapists/{slug}" for slug in slugs]
+        profile = steps.http_load(options.port, profile_paths, options.clients, duration, meter)
         extra_rows.append(
             ("profile page (counts a view)", profile.summary, profile.failures, profile.cpu_ms)
+        )
+
+        say("second pass: gunicorn again, with shared pages on")
+        gunicorn.stop()
+        gunicorn = None
+        gunicorn = serve(SHARED_PAGE_SECONDS)
+        meter = steps.CpuMeter(gunicorn.pid, size.app_role, size.database)
+        shared_categories, shared_rows = [], []
+        shared_mixed = None
+        if search_path:
+            for name in query_mix.CATEGORIES:
+                say(f"{name}: HTTP load, shared pages")
+                shared_categories.append(
+                    steps.measure_http(
+                        name,
+                        searches[name],
+                        search_path,
+                        options.port,
+                        options.clients,
+                        duration,
+                        meter,
+                    )
+                )
+            say("all searches, mixed: HTTP load, shared pages")
+            steps.warm_up(options.port, mixed_paths)
+            shared_mixed = steps.http_load(
+                options.port, mixed_paths, options.clients, duration, meter
+            )
+            shared_rows.append(
+                (
+                    "all searches, mixed",
+                    shared_mixed.summary,
+                    shared_mixed.failures,
+                    shared_mixed.cpu_ms,
+                )
+            )
+        say("profile pages: HTTP load, shared pages")
+        steps.warm_up(options.port, profile_paths)
+        shared_profile = steps.http_load(
+            options.port, profile_paths, options.clients, duration, meter
+        )
+        shared_rows.append(
+            (
+                "profile page (counts a view)",
+                shared_profile.summary,
+                shared_profile.failures,
+                shared_profile.cpu_ms,
+            )
         )
 
         say(f"approval to visible in search, {options.approvals} rounds")
@@ -253,8 +304,13 @@ def main(argv: list[str] | None = None) -> int:
         celery.stop()
 
     notes = run_notes(
-        categories,
-        {"all searches, mixed": mixed, "profile page": profile},
+        categories + shared_categories,
+        {
+            "all searches, mixed": mixed,
+            "profile page": profile,
+            "all searches, mixed, shared pages": shared_mixed,
+            "profile page, shared pages": shared_profile,
+        },
         fresh,
         searched=bool(search_path),
         options=options,
@@ -281,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         reindex=reindex_text,
         categories=categories,
         extra_rows=extra_rows,
+        shared_categories=shared_categories,
+        shared_extra_rows=shared_rows,
         freshness=(
             f"p50 {freshness.p50:.0f} ms, p95 {freshness.p95:.0f} ms, max "
             f"{freshness.max:.0f} ms over {freshness.count} approvals"
@@ -298,6 +356,9 @@ def main(argv: list[str] | None = None) -> int:
                 reindex_seconds=quiet.finished.seconds,
                 gunicorn_rss_mb=gunicorn_rss,
                 celery_rss_mb=celery_rss,
+                shared_categories=shared_categories,
+                shared_mixed=shared_mixed.summary if shared_mixed else None,
+                shared_profile=shared_profile.summary,
             ),
             clients=options.clients,
         ),

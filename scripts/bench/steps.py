@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from flask import Flask
@@ -163,6 +163,27 @@ def measure_category(
     cold = time_searches(cold_app, sql_path, query_strings, sql_repeats)
     warm = time_searches(warm_app, sql_path, query_strings, sql_repeats)
     say(f"  slowest without cache: {cold.slowest[0] * 1000:.1f} ms  ?{cold.slowest[1]}")
+    http = measure_http(name, query_strings, search_path, port, clients, duration, meter)
+    return replace(
+        http,
+        sql=summarise(warm.sql),
+        sql_cold=summarise(cold.sql),
+        statements=sum(warm.statements) / max(1, len(warm.statements)),
+        call=summarise(warm.total),
+    )
+
+
+def measure_http(
+    name: str,
+    query_strings: list[str],
+    search_path: str | None,
+    port: int,
+    clients: int,
+    duration: float,
+    meter: CpuMeter | None,
+) -> Category:
+    """HTTP only (no SQL figures): one client alone, then `clients` at once, both after a
+    warm-up pass."""
     http = serial = None
     if search_path:
         paths = [f"{search_path}?{qs}" for qs in query_strings]
@@ -176,11 +197,10 @@ def measure_category(
         http=http.summary if http else None,
         failures=sum(f.failures for f in failures),
         failure_kinds=", ".join(f.failure_kinds for f in failures if f.failure_kinds),
-        sql=summarise(warm.sql),
-        sql_cold=summarise(cold.sql),
-        statements=sum(warm.statements) / max(1, len(warm.statements)),
+        sql=None,
+        sql_cold=None,
+        statements=0,
         serial=serial.summary if serial else None,
-        call=summarise(warm.total),
         cpu_ms=http.cpu_ms if http else None,
         location=name in query_mix.LOCATION_CATEGORIES,
     )

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.exc import SQLAlchemyError
 
 from directory.core.models import utcnow
 from directory.extensions import db
-from directory.public import therapist_profile
 from directory.reviews import ratings
 from directory.reviews.models import ClinicReply, Provenance, ReplyState, ReviewState
-from directory.therapists.models import Accreditation, AccreditationState, TherapistDailyViews
+from directory.therapists.models import Accreditation, AccreditationState
 from tests.factories import create_clinic, create_review, create_therapist, create_user
 
 
@@ -146,29 +143,6 @@ def test_unlisted_and_unknown_therapists_are_not_found(client):
     db.session.commit()
     assert client.get("/therapists/john-wintertime").status_code == 404
     assert client.get("/therapists/nobody").status_code == 404
-
-
-def test_each_visit_counts_a_view_for_the_day(client):
-    therapist = john()
-    db.session.commit()
-    client.get("/therapists/john-wintertime")
-    client.get("/therapists/john-wintertime")
-    views = db.session.scalar(
-        sa.select(TherapistDailyViews.views).where(TherapistDailyViews.therapist_id == therapist.id)
-    )
-    assert views == 2
-
-
-def test_a_failed_view_count_never_fails_the_page(client, monkeypatch):
-    john()
-    db.session.commit()
-
-    def broken(_clinic_id):
-        raise SQLAlchemyError("database hiccup")
-
-    monkeypatch.setattr(therapist_profile, "enter_clinic", broken)
-    assert client.get("/therapists/john-wintertime").status_code == 200
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(TherapistDailyViews)) == 0
 
 
 def queries_for_profile(client) -> int:

@@ -16,19 +16,8 @@ import sqlalchemy as sa
 from directory.core.mail import SEND_EMAIL_TASK, SentEmail, queue_email
 from directory.core.outbox import OutboxMessage, OutboxState
 from directory.extensions import db
-from tests import support
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get("TEST_REDIS_URL", support.DEFAULT_REDIS_URL)
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.exceptions.RedisError as error:
-        support.unavailable(f"Redis is not reachable at {url}: {error}")
-    return url
 
 
 @pytest.fixture

@@ -1,0 +1,214 @@
+"""Shared pages: a signed-out visitor with nothing of their own on the page gets the page
+stored in Redis, with their own CSRF token, until what it shows changes."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask import request
+from sqlalchemy import event
+
+from directory.extensions import db
+from directory.public import page_cache
+from directory.reviews.responses import post_reply
+from directory.taxonomy.models import Modality
+from directory.therapists import services as therapists
+from tests.factories import PASSWORD, create_clinic, create_review, create_therapist, create_user
+
+PROFILE = "/therapists/john-wintertime"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
+
+
+@pytest.fixture
+def client(redis_app):
+    return redis_app.test_client()
+
+
+@contextmanager
+def statements():
+    seen: list[str] = []
+
+    def record(connection, cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def john():
+    therapist = create_therapist(create_clinic(), "John Wintertime", slug="john-wintertime")
+    db.session.commit()
+    return therapist
+
+
+def visit(client, path: str = PROFILE) -> tuple[str, int]:
+    """The page's text and how many SQL statements answering it took."""
+    # Requests here share the test's session; end its transaction, as the end of a
+    # production request would, so that the request does not re-scope it.
+    db.session.commit()
+    with statements() as seen:
+        response = client.get(path)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True), len(seen)
+
+
+def without_tokens(page: str) -> str:
+    return TOKEN.sub("", page)
+
+
+def test_a_second_visitor_gets_the_stored_profile_with_a_token_of_their_own(client, redis_app):
+    john()
+    first, first_queries = visit(client)
+    second_client = redis_app.test_client()
+    second, second_queries = visit(second_client)
+
+    assert first_queries > 0
+    assert second_queries == 0  # no query at all: the page and the view count are in Redis
+    assert without_tokens(second) == without_tokens(first)
+    first_tokens, second_tokens = set(TOKEN.findall(first)), set(TOKEN.findall(second))
+    assert len(first_tokens) == len(second_tokens) == 1
+    assert first_tokens != second_tokens
+    assert page_cache.CSRF_MARKER not in second
+    with second_client.session_transaction() as session:
+        assert session.get("csrf_token")  # the token in the page is this visitor's
+
+
+def test_each_sort_and_page_is_a_page_of_its_own(client):
+    therapist = john()
+    create_review(therapist, title="Fixed my neck")
+    db.session.commit()
+    newest, _ = visit(client)
+    helpful, _ = visit(client, PROFILE + "?sort=helpful")
+    assert "Fixed my neck" in newest and "Fixed my neck" in helpful
+    _, queries = visit(client, PROFILE + "?sort=helpful")
+    assert queries == 0
+    assert client.get(PROFILE + "?sort=nonsense").status_code == 400  # never stored
+
+
+def test_unpublishing_a_therapist_takes_their_stored_page_away(client):
+    therapist = john()
+    visit(client)
+    therapists.unpublish(therapist)
+    db.session.commit()
+    assert client.get(PROFILE).status_code == 404
+
+
+def test_a_published_reply_shows_at_once(client):
+    therapist = john()
+    review = create_review(therapist, title="Fixed my neck")
+    db.session.commit()
+    visit(client)
+    post_reply(review, create_user(), "Thank you for coming to see us.", confirmed=False)
+    db.session.commit()
+    page, queries = visit(client)
+    assert queries > 0
+    assert "Thank you for coming to see us." in page
+
+
+def test_a_rolled_back_change_keeps_the_stored_page(client):
+    therapist = john()
+    visit(client)
+    therapists.unpublish(therapist)
+    db.session.rollback()
+    _, queries = visit(client)
+    assert queries == 0
+
+
+def test_signed_in_visitors_and_those_with_a_compare_list_get_their_own_page(client, redis_app):
+    john()
+    visit(client)  # stored for signed-out visitors
+
+    user = create_user(display_name="Sam Signedin")
+    db.session.commit()
+    member = redis_app.test_client()
+    member.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    page, queries = visit(member)
+    assert queries > 0
+    assert "Sam Signedin" in page
+
+    comparing = redis_app.test_client()
+    comparing.post("/compare/add", data={"slug": "john-wintertime"})
+    comparing.get(PROFILE)  # shows the "added" message once
+    page, queries = visit(comparing)
+    assert queries > 0
+    assert "Remove from compare" in page
+
+    # and the stored page is still the one for everyone else
+    page, queries = visit(redis_app.test_client())
+    assert queries == 0
+    assert "Add to compare" in page and "Sam Signedin" not in page
+
+
+def test_search_pages_are_shared_until_the_index_changes(client):
+    clinic = create_clinic("Lakeside Massage")
+    swedish = db.session.scalar(sa.select(Modality.id).where(Modality.slug == "swedish"))
+
+    def add(name: str) -> None:
+        therapist = therapists.create_therapist(
+            clinic, therapists.TherapistProfile(name=name, modality_ids=[swedish])
+        )
+        therapists.publish(therapist)
+        db.session.commit()  # the (eager) worker rebuilds the document after this
+
+    add("Ana Reyes")
+    visit(client, "/therapists?specialty=swedish")
+    again, queries = visit(client, "/therapists?specialty=swedish")
+    assert queries == 0
+    assert "Ana Reyes" in again and "Ben Ortiz" not in again
+
+    add("Ben Ortiz")
+    page, queries = visit(client, "/therapists?specialty=swedish")
+    assert queries > 0
+    assert "Ana Reyes" in page and "Ben Ortiz" in page
+
+
+def test_a_page_rendered_while_its_subject_changed_is_never_served(redis_app):
+    def render_then_change(text: str):
+        def render() -> str:
+            # A commit lands while this request was still rendering the older data.
+            page_cache.forget("subject")
+            return text
+
+        return render
+
+    with redis_app.test_request_context("/anything"):
+        assert page_cache.serve("subject", render_then_change("older")) == "older"
+    with redis_app.test_request_context("/anything"):
+        assert request.path == "/anything"
+        assert page_cache.serve("subject", lambda: "newer") == "newer"
+    with redis_app.test_request_context("/anything"):
+        assert page_cache.serve("subject", lambda: "not rendered") == "newer"
+
+
+def test_pages_still_render_when_redis_is_down(make_app):
+    app = make_app(REDIS_URL="redis://127.0.0.1:9/0", SHARED_PAGE_SECONDS=300)
+    with app.app_context():
+        john()
+        assert app.test_client().get(PROFILE).status_code == 200
+        assert app.test_client().get("/therapists?q=john").status_code == 200
+
+
+def test_the_token_in_a_stored_page_is_accepted_from_the_visitor_it_was_served_to(
+    make_redis_app,
+):
+    app = make_redis_app(WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        john()
+        app.test_client().get(PROFILE)  # rendered and stored
+        visitor = app.test_client()
+        page, queries = visit(visitor)
+        assert queries == 0
+        token = TOKEN.search(page).group(1)
+        refused = visitor.post("/compare/add", data={"slug": "john-wintertime"})
+        assert refused.status_code == 400  # no token, no change
+        added = visitor.post(
+            "/compare/add", data={"slug": "john-wintertime", "csrf_token": token, "next": PROFILE}
+        )
+        assert added.status_code == 303
+        assert "Remove from compare" in visitor.get(PROFILE).get_data(as_text=True)
