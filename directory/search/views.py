@@ -31,14 +31,14 @@ def _render(**context):
 @bp.get("/therapists")
 def results():
     try:
-        query = parse_search(request.args)
+        return page_cache.serve(page_cache.SEARCH_SUBJECT, _results_page)
     except BadParameter as error:
         # The form stays, with the message beside the field that caused it.
         return _render(results=None, error=error, relaxations=[]), 400
-    return page_cache.serve(page_cache.SEARCH_SUBJECT, lambda: _results_page(query))
 
 
-def _results_page(query) -> str:
+def _results_page() -> str:
+    query = parse_search(request.args)
     found = search(query)
     relaxations = [] if found.total else links.relaxations(query, request.args)
     return _render(results=found, error=None, relaxations=relaxations)
