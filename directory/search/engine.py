@@ -22,8 +22,9 @@ import sqlalchemy as sa
 from directory.extensions import db
 from directory.places.geo import bounding_box, haversine_km
 from directory.places.models import City
-from directory.search import cache
+from directory.search import cache, place_tokens
 from directory.search.backends import NameMatch, current_backend
+from directory.search.backends.base import PlaceTokens
 from directory.search.models import SearchDocument
 from directory.search.params import place, term_index
 from directory.search.query import Place, SearchQuery, Term
@@ -94,7 +95,7 @@ def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElemen
     backend = current_backend()
     conditions: list[sa.ColumnElement[bool]] = []
     if not query.text.is_empty:
-        matched, _in_key_fields = backend.text_match(docs, query.text)
+        matched, _in_key_fields = backend.text_match(docs, query.text, _place_tokens(query))
         if names:
             matched = sa.or_(matched, docs.c.therapist_id.in_([m.therapist_id for m in names]))
         conditions.append(matched)
@@ -119,6 +120,20 @@ def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElemen
     if query.accepting:
         conditions.append(docs.c.accepting_new_clients.is_(True))
     return conditions
+
+
+def _place_tokens(query: SearchQuery) -> PlaceTokens:
+    """The search's place filters as tokens (search.place_tokens), for the backend's index."""
+    groups = []
+    if query.cities:
+        groups.append(tuple(place_tokens.city_token(c.id) for c in query.cities))
+    if query.near:
+        cells = place_tokens.cells_covering(
+            *bounding_box(query.near.latitude, query.near.longitude, query.radius_km)
+        )
+        if cells:
+            groups.append(tuple(cells))
+    return tuple(groups)
 
 
 def _similar_names(query: SearchQuery) -> list[NameMatch]:

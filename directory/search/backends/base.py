@@ -9,6 +9,9 @@ import sqlalchemy as sa
 
 from directory.search.text import TextQuery
 
+# Place filters as tokens: every group must match, by any one of its tokens.
+PlaceTokens = tuple[tuple[str, ...], ...]
+
 
 @dataclass(frozen=True)
 class NameMatch:
@@ -19,10 +22,14 @@ class NameMatch:
 
 class SearchBackend(Protocol):
     def text_match(
-        self, docs: sa.Table, text: TextQuery
+        self, docs: sa.Table, text: TextQuery, places: PlaceTokens = ()
     ) -> tuple[sa.ColumnElement[bool], sa.ColumnElement[bool]]:
         """(anywhere, in_key_fields): documents holding every word anywhere, and those
-        holding every word in the name, specialties, conditions, city or clinic."""
+        holding every word in the name, specialties, conditions, city or clinic.
+
+        `places` repeats the search's place filters as tokens (search.place_tokens): a
+        backend may add them to "anywhere" to let its index narrow early, or ignore them.
+        """
 
     def count_ids(self, docs: sa.Table, column: sa.Column, where: list) -> dict[str, int]:
         """How many matching documents hold each id of a padded " 3 7 " column."""

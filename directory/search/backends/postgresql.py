@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
 from directory.extensions import db
 from directory.places.geo import EARTH_RADIUS_KM
-from directory.search.backends.base import NameMatch
+from directory.search.backends.base import NameMatch, PlaceTokens
 from directory.search.backends.postgresql_tables import swap_tables
 from directory.search.models import SearchDocument
 from directory.search.text import TextQuery
@@ -17,17 +17,26 @@ from directory.search.trigrams import NAME_MATCH
 ENGLISH = sa.literal_column("'english_unaccent'::regconfig")
 
 
+def _tsquery_of(places: PlaceTokens) -> str:
+    """ "('@city:3' | '@city:7') & ('@cell:36:200')": tokens are quoted, so taken verbatim."""
+    return " & ".join("(" + " | ".join(f"'{token}'" for token in group) + ")" for group in places)
+
+
 class PostgreSQLBackend:
     name = "postgresql"
 
-    def text_match(self, docs: sa.Table, text: TextQuery):
+    def text_match(self, docs: sa.Table, text: TextQuery, places: PlaceTokens = ()):
         query = sa.func.websearch_to_tsquery(ENGLISH, text.websearch())
         # Generated columns, declared by the migration rather than the model.
         search_vector = sa.literal_column(f"{docs.name}.search_vector", TSVECTOR)
         key_vector = sa.literal_column(f"{docs.name}.key_vector", TSVECTOR)
         matches = "@@"
+        anywhere = query
+        if places:
+            # The place tokens are in search_vector (migration 0007), not in key_vector.
+            anywhere = query.op("&&")(sa.cast(_tsquery_of(places), TSQUERY))
         return (
-            search_vector.op(matches, is_comparison=True)(query),
+            search_vector.op(matches, is_comparison=True)(anywhere),
             key_vector.op(matches, is_comparison=True)(query),
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from directory.extensions import db
-from directory.search.backends.base import NameMatch
+from directory.search.backends.base import NameMatch, PlaceTokens
 from directory.search.text import words_of
 from directory.search.trigrams import NAME_MATCH, similarity
 
@@ -24,7 +24,8 @@ def _matches(table: sa.TableClause, query: str):
 class SQLiteBackend:
     name = "sqlite"
 
-    def text_match(self, docs: sa.Table, text):
+    def text_match(self, docs: sa.Table, text, places: PlaceTokens = ()):
+        # The place filters alone narrow well enough here: `places` is not needed.
         query = text.fts5()
         anywhere = sa.select(search_fts.c.rowid).where(_matches(search_fts, query))
         in_key_fields = sa.select(search_fts.c.rowid).where(
