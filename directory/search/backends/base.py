@@ -31,6 +31,10 @@ class SearchBackend(Protocol):
         backend may add them to "anywhere" to let its index narrow early, or ignore them.
         """
 
+    def vector_columns(self, docs: sa.Table) -> list:
+        """Columns of `docs` that text_match reads and the model does not declare (a
+        subquery over `docs` must select them for the match to apply to it)."""
+
     def count_ids(self, docs: sa.Table, column: sa.Column, where: list) -> dict[str, int]:
         """How many matching documents hold each id of a padded " 3 7 " column."""
 

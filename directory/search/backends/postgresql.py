@@ -17,6 +17,11 @@ from directory.search.trigrams import NAME_MATCH
 ENGLISH = sa.literal_column("'english_unaccent'::regconfig")
 
 
+def _vector(docs: sa.Table, name: str):
+    """A generated tsvector column, declared by the migrations rather than the model."""
+    return sa.literal_column(f"{docs.name}.{name}", TSVECTOR).label(name)
+
+
 def _tsquery_of(places: PlaceTokens) -> str:
     """ "('@city:3' | '@city:7') & ('@cell:36:200')": tokens are quoted, so taken verbatim."""
     return " & ".join("(" + " | ".join(f"'{token}'" for token in group) + ")" for group in places)
@@ -27,9 +32,7 @@ class PostgreSQLBackend:
 
     def text_match(self, docs: sa.Table, text: TextQuery, places: PlaceTokens = ()):
         query = sa.func.websearch_to_tsquery(ENGLISH, text.websearch())
-        # Generated columns, declared by the migration rather than the model.
-        search_vector = sa.literal_column(f"{docs.name}.search_vector", TSVECTOR)
-        key_vector = sa.literal_column(f"{docs.name}.key_vector", TSVECTOR)
+        search_vector, key_vector = _vector(docs, "search_vector"), _vector(docs, "key_vector")
         matches = "@@"
         anywhere = query
         if places:
@@ -39,6 +42,9 @@ class PostgreSQLBackend:
             search_vector.op(matches, is_comparison=True)(anywhere),
             key_vector.op(matches, is_comparison=True)(query),
         )
+
+    def vector_columns(self, docs: sa.Table) -> list:
+        return [_vector(docs, "search_vector"), _vector(docs, "key_vector")]
 
     def count_ids(self, docs: sa.Table, column: sa.Column, where: list) -> dict[str, int]:
         value = sa.func.unnest(sa.func.string_to_array(sa.func.btrim(column), " ")).label("id")

@@ -33,6 +33,9 @@ class SQLiteBackend:
         )
         return docs.c.therapist_id.in_(anywhere), docs.c.therapist_id.in_(in_key_fields)
 
+    def vector_columns(self, docs: sa.Table) -> list:
+        return []  # the FTS5 tables are joined by rowid
+
     def count_ids(self, docs: sa.Table, column: sa.Column, where: list) -> dict[str, int]:
         # " 3 7 " -> the JSON array [3,7], expanded by json_each.
         as_json = "[" + sa.func.replace(sa.func.trim(column), " ", ",") + "]"
