@@ -6,6 +6,8 @@ BadParameter naming the parameter, which the app answers as a 400.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -191,6 +193,10 @@ def _lookup(terms: Mapping[str, Term], args: MultiDict, name: str, noun: str) ->
     return tuple(chosen)
 
 
+PLACES_REMEMBERED = 1000
+_PLACES_LOCK = threading.Lock()  # gthread workers serve requests on several threads
+
+
 def term_index(model) -> dict[str, Term]:
     """Every term of a taxonomy, findable by slug or name, case-insensitively.
 
@@ -218,15 +224,35 @@ def place(city: City) -> Place:
     return Place(city.id, city.slug, city.name, city.country_code, city.latitude, city.longitude)
 
 
+def find_place(typed: str) -> Place | None:
+    """The city a person means (places.queries.find_city), as a Place.
+
+    Cities are reference data, written by migrations only, so each application process
+    remembers the last PLACES_REMEMBERED answers: most searches name a handful of cities.
+    """
+    remembered: OrderedDict = current_app.extensions.setdefault("search_places", OrderedDict())
+    with _PLACES_LOCK:
+        if typed in remembered:
+            remembered.move_to_end(typed)
+            return remembered[typed]
+    # PostgreSQL refuses a NUL in a text parameter; no city name has one.
+    city = find_city(typed) if "\x00" not in typed else None
+    found = place(city) if city is not None else None
+    with _PLACES_LOCK:
+        remembered[typed] = found
+        if len(remembered) > PLACES_REMEMBERED:
+            remembered.popitem(last=False)
+    return found
+
+
 def _places(args: MultiDict, name: str) -> tuple[Place, ...]:
     chosen: list[Place] = []
     for value in _values(args, name):
-        # PostgreSQL refuses a NUL in a text parameter; no city name has one.
-        city = find_city(value[:120]) if "\x00" not in value else None
-        if city is None:
+        found = find_place(value[:120])
+        if found is None:
             raise BadParameter(name, f"we do not know a city called {value[:60]!r}")
-        if place(city) not in chosen:
-            chosen.append(place(city))
+        if found not in chosen:
+            chosen.append(found)
     return tuple(chosen)
 
 
