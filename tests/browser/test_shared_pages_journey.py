@@ -1,0 +1,90 @@
+"""Two signed-out visitors: the second is served the profile the first one's visit stored,
+adds the therapist to compare with the token in that page, and from then on gets pages of
+their own, while the first still gets the shared ones."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from directory.extensions import db
+from directory.public import view_counts
+from directory.therapists.models import TherapistDailyViews
+from tests import support
+from tests.factories import create_clinic, create_therapist
+from tests.public.builders import give_terms, index, publish
+
+
+@pytest.fixture
+def shared_app(make_redis_app):
+    port = support.free_port()
+    app = make_redis_app(WTF_CSRF_ENABLED=True, BASE_URL=f"http://127.0.0.1:{port}")
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.config["LIVE_URL"] = f"http://127.0.0.1:{port}"
+    yield app
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def john(app) -> None:
+    with app.app_context():
+        clinic = create_clinic("Bang Rak Thai Massage", slug="bang-rak", city_slug="toronto")
+        therapist = create_therapist(
+            clinic,
+            "John Wintertime",
+            slug="john-wintertime",
+            headline="Registered massage therapist and rehabilitation specialist",
+        )
+        give_terms(therapist, ("thai", "deep-tissue"), ("upper-back-pain",), ("en",))
+        publish(therapist, 5, 4)
+        index(therapist)
+        db.session.remove()
+
+
+def test_a_shared_profile_still_takes_each_visitors_own_actions(
+    shared_app, page, artifacts_dir, database_url
+):
+    kind = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+    john(shared_app)
+    url = shared_app.config["LIVE_URL"]
+    profile = url + "/therapists/john-wintertime"
+    first = page
+    second = page.context.browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
+
+    first.goto(profile)  # rendered, and stored for the next signed-out visitor
+    expect(first.get_by_role("heading", name="John Wintertime", level=1)).to_be_visible()
+
+    second.goto(profile)  # the stored page, with this visitor's own token in its forms
+    actions = second.locator(".profile-actions")
+    actions.get_by_role("button", name="Add to compare").click()
+    expect(actions.get_by_role("button", name="Remove from compare")).to_be_visible()
+    expect(second.locator("header.site-header .compare-count")).to_have_text("1")
+    second.screenshot(path=artifacts_dir / f"shared-profile-own-list-{kind}.png", full_page=True)
+
+    second.goto(url + "/therapists?q=upper+back+pain")
+    card = second.locator("article.result-card", has_text="John Wintertime")
+    expect(card.get_by_role("button", name="Remove from compare")).to_be_visible()
+
+    first.goto(url + "/therapists?q=upper+back+pain")
+    card = first.locator("article.result-card", has_text="John Wintertime")
+    expect(card.get_by_role("button", name="Add to compare")).to_be_visible()
+    expect(first.locator("header.site-header [data-compare-tray]")).to_be_hidden()
+    first.screenshot(path=artifacts_dir / f"shared-search-{kind}.png", full_page=True)
+    first.reload()
+    expect(card.get_by_role("button", name="Add to compare")).to_be_visible()
+
+    with shared_app.app_context():
+        # Two visits of the profile, one of them shared (the compare button posts in place).
+        assert view_counts.flush() == 2
+        views = db.session.scalar(sa.select(sa.func.sum(TherapistDailyViews.views)))
+        days = db.session.scalars(sa.select(TherapistDailyViews.day)).all()
+        db.session.commit()
+    assert (views, days) == (2, [date.today()])
+    second.context.close()
