@@ -32,6 +32,8 @@ from directory.therapists.models import Therapist, TherapistDailyViews
 log = logging.getLogger(__name__)
 
 _EXTENSION = "profile_view_counter"
+# Longer than any flush takes; a flush that dies holding the lock only delays the next.
+FLUSH_LOCK_SECONDS = 300
 ROWS_PER_STATEMENT = 2000  # 4 parameters a row, well inside either database's limit
 
 ViewKey = tuple[date, str]  # (day, therapist slug)
@@ -59,11 +61,23 @@ def count_view(slug: str, today: date | None = None) -> None:
 def flush() -> int:
     """Add every view counted in Redis to the database; returns how many views were added.
 
-    Hashes left by an earlier flush that failed go first.  Runs for all clinics.
+    Hashes left by an earlier flush that failed go first.  Runs for all clinics, one flush
+    at a time (a Redis lock: two at once could add the same hash twice).
     """
     client: redis.Redis | None = current_app.extensions[_EXTENSION]
     if client is None:
         return 0
+    lock = client.lock(f"{_prefix()}flush-lock", timeout=FLUSH_LOCK_SECONDS)
+    if not lock.acquire(blocking=False):
+        return 0  # another flush is at work; the next one takes what it leaves
+    try:
+        return _flush(client)
+    finally:
+        with contextlib.suppress(redis.exceptions.LockError):
+            lock.release()
+
+
+def _flush(client: redis.Redis) -> int:
     act_for_all_clinics()  # a platform job: the views of every clinic's therapists
     with contextlib.suppress(redis.ResponseError):  # nothing counted since the last flush
         client.rename(_pending_key(), f"{_flushing_prefix()}{uuid.uuid4().hex}")
@@ -137,9 +151,13 @@ def _write_now(slug: str, day: date) -> None:
         restore_scope(saved)
 
 
+def _prefix() -> str:
+    return f"{current_app.config['REDIS_KEY_PREFIX']}profile-views:"
+
+
 def _pending_key() -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}profile-views:pending"
+    return f"{_prefix()}pending"
 
 
 def _flushing_prefix() -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}profile-views:flushing:"
+    return f"{_prefix()}flushing:"

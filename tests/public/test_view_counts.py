@@ -125,3 +125,19 @@ def test_counts_sit_under_the_apps_prefix(redis_app, redis_url):
     prefix = redis_app.config["REDIS_KEY_PREFIX"]
     pending = redis.Redis.from_url(redis_url).hgetall(f"{prefix}profile-views:pending")
     assert pending == {f"{date.today().isoformat()} john-wintertime".encode(): b"1"}
+
+
+def test_one_flush_at_a_time(redis_app, redis_url):
+    client = redis_app.test_client()
+    john = listed("John Wintertime", "john-wintertime")
+    client.get("/therapists/john-wintertime")
+    prefix = redis_app.config["REDIS_KEY_PREFIX"]
+    lock = redis.Redis.from_url(redis_url).lock(f"{prefix}profile-views:flush-lock", timeout=30)
+    assert lock.acquire(blocking=False)
+    try:
+        assert view_counts.flush() == 0  # another flush holds the lock
+        assert views_of(john) == {}
+    finally:
+        lock.release()
+    assert view_counts.flush() == 1
+    assert views_of(john) == {date.today(): 1}
