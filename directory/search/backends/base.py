@@ -35,8 +35,9 @@ class SearchBackend(Protocol):
         """Columns of `docs` that text_match reads and the model does not declare (a
         subquery over `docs` must select them for the match to apply to it)."""
 
-    def count_ids(self, docs: sa.Table, column: sa.Column, where: list) -> dict[str, int]:
-        """How many matching documents hold each id of a padded " 3 7 " column."""
+    def id_counts(self, column) -> sa.Select:
+        """(key, n): how many rows hold each id of a padded " 3 7 " column, as a select
+        the caller completes with the rows' FROM (select_from)."""
 
     def similar_names(self, text: str, limit: int) -> list[NameMatch]:
         """Names whose trigram similarity to `text` is at least NAME_MATCH, best first."""

@@ -46,11 +46,9 @@ class PostgreSQLBackend:
     def vector_columns(self, docs: sa.Table) -> list:
         return [_vector(docs, "search_vector"), _vector(docs, "key_vector")]
 
-    def count_ids(self, docs: sa.Table, column: sa.Column, where: list) -> dict[str, int]:
-        value = sa.func.unnest(sa.func.string_to_array(sa.func.btrim(column), " ")).label("id")
-        matching = sa.select(value).where(*where).subquery()
-        rows = db.session.execute(sa.select(matching.c.id, sa.func.count()).group_by(matching.c.id))
-        return {str(key): n for key, n in rows}
+    def id_counts(self, column) -> sa.Select:
+        value = sa.func.unnest(sa.func.string_to_array(sa.func.btrim(column), " ")).label("key")
+        return sa.select(value, sa.func.count().label("n")).group_by(sa.text("1"))
 
     def similar_names(self, text: str, limit: int) -> list[NameMatch]:
         score = sa.func.similarity(SearchDocument.name, text).label("score")

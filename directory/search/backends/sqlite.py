@@ -36,18 +36,15 @@ class SQLiteBackend:
     def vector_columns(self, docs: sa.Table) -> list:
         return []  # the FTS5 tables are joined by rowid
 
-    def count_ids(self, docs: sa.Table, column: sa.Column, where: list) -> dict[str, int]:
+    def id_counts(self, column) -> sa.Select:
         # " 3 7 " -> the JSON array [3,7], expanded by json_each.
         as_json = "[" + sa.func.replace(sa.func.trim(column), " ", ",") + "]"
         values = sa.func.json_each(as_json).table_valued("value")
-        rows = db.session.execute(
-            sa.select(sa.cast(values.c.value, sa.String), sa.func.count())
-            .select_from(docs)
-            .join(values, sa.true())
-            .where(*where)
+        return (
+            sa.select(sa.cast(values.c.value, sa.String).label("key"), sa.func.count().label("n"))
+            .join_from(column.table, values, sa.true())
             .group_by(values.c.value)
         )
-        return {str(key): n for key, n in rows}
 
     def similar_names(self, text: str, limit: int) -> list[NameMatch]:
         words = words_of(text)
