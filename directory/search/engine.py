@@ -371,22 +371,36 @@ def _window_size(tier: Tier, needed: int) -> int | None:
 def _windowed(conditions: list, order: list, window: int, offset: int, limit: int, distance):
     """The page among the first `window` documents of `order`.  The window is a subquery
     with a LIMIT, which no planner flattens: the conditions can only filter its rows."""
-    top = (
-        sa.select(docs, *current_backend().vector_columns(docs))
-        .order_by(*order)
-        .limit(window)
-        .subquery(docs.name)  # the same name, so the backends' literal columns still resolve
-    )
-    adapt = ClauseAdapter(top).traverse
+    top, columns, ordered = _window_over(order)
+    adapt = ClauseAdapter(top).traverse  # one per call: adapters keep state while cloning
     return (
-        sa.select(
-            *(top.c[column.name] for column in CARD_COLUMNS), adapt(distance).label("distance")
-        )
+        sa.select(*columns, adapt(distance).label("distance"))
         .where(*(adapt(condition) for condition in conditions))
-        .order_by(*(adapt(key) for key in order))
+        .order_by(*ordered)
         .offset(offset)
         .limit(limit)
+        .params(window=window)
     )
+
+
+_WINDOWS: dict[tuple[str, int], tuple] = {}
+
+
+def _window_over(order: list) -> tuple:
+    """(subquery, its card columns, `order` on it) of the window over `order`, built once
+    per backend and order: its size is a parameter."""
+    backend = current_backend()
+    key = (backend.name, id(order))
+    if key not in _WINDOWS:
+        top = (
+            sa.select(docs, *backend.vector_columns(docs))
+            .order_by(*order)
+            .limit(sa.bindparam("window", type_=sa.Integer))
+            .subquery(docs.name)  # the same name: the backends' literal columns resolve
+        )
+        columns = [top.c[column.name] for column in CARD_COLUMNS]
+        _WINDOWS[key] = (top, columns, [ClauseAdapter(top).traverse(part) for part in order])
+    return _WINDOWS[key]
 
 
 def _document_count() -> int:
