@@ -240,7 +240,7 @@ BY_REVIEWS = [docs.c.rating_count.desc(), docs.c.rating_score.desc(), docs.c.the
 # Orders an index can walk from the top (score and review count are indexed).
 WALKABLE = (BY_SCORE, BY_REVIEWS)
 # A tier holding at least this share of all documents is read from a window at the top of
-# its order rather than through the text index (see _window).
+# its order rather than through the text index (see _window_size).
 DENSE_SHARE = 0.02
 WINDOW_HEADROOM = 3
 # What a result card needs: the text columns stay on disk.
