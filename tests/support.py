@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask import Flask, current_app, g, has_app_context
 from sqlalchemy.pool import NullPool
+from werkzeug.serving import make_server
 
 from directory.core.database_roles import create_app_role, owner_database_url
 from directory.core.tenancy import PUBLIC_SCOPE, current_scope, restore_scope
@@ -276,3 +278,21 @@ def run_at_once(actions: list, timeout: float = 60.0) -> list:
         raise errors[0]
     assert not any(thread.is_alive() for thread in threads), "a concurrent action hung"
     return results
+
+
+@contextlib.contextmanager
+def serving(app) -> Iterator[str]:
+    """`app` served over HTTP on its BASE_URL's loopback port, for the block; yields it."""
+    port = int(app.config["BASE_URL"].rsplit(":", 1)[1])
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield app.config["BASE_URL"]
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+def loopback_url() -> str:
+    return f"http://127.0.0.1:{free_port()}"

@@ -82,6 +82,16 @@ def _latency(categories: list[Category], mode: str, clients: int) -> list[Target
     ]
 
 
+def _throughput(
+    what: str, limit: float, rendered: Summary | None, shared: Summary | None
+) -> list[Target]:
+    """The rendered figure always (not measured: None); the shared one where measured."""
+    targets = [_at_least(f"{what}, rendered", limit, "req/s", rendered and rendered.rate)]
+    if shared:
+        targets.append(_at_least(f"{what}, shared pages", limit, "req/s", shared.rate))
+    return targets
+
+
 def evaluate(measured: Measured, clients: int = 8) -> list[Target]:
     """Every target beside its figure.  Latency and throughput are judged for pages
     rendered every time and, where measured, with shared pages on."""
@@ -93,36 +103,8 @@ def evaluate(measured: Measured, clients: int = 8) -> list[Target]:
         *_latency(measured.categories, rendered, clients),
         *(_latency(shared, stored, clients) if shared else []),
         _at_most("HTTP p50 (one client, rendered) minus SQL p50 (warm)", 3, "ms", *gap),
-        _at_least(
-            f"search throughput, mixed, {rendered}",
-            300,
-            "req/s",
-            measured.mixed and measured.mixed.rate,
-        ),
-        *(
-            [
-                _at_least(
-                    f"search throughput, mixed, {stored}", 300, "req/s", measured.shared_mixed.rate
-                )
-            ]
-            if measured.shared_mixed
-            else []
-        ),
-        _at_least(
-            f"profile throughput, {rendered}",
-            1000,
-            "req/s",
-            measured.profile and measured.profile.rate,
-        ),
-        *(
-            [
-                _at_least(
-                    f"profile throughput, {stored}", 1000, "req/s", measured.shared_profile.rate
-                )
-            ]
-            if measured.shared_profile
-            else []
-        ),
+        *_throughput("search throughput, mixed", 300, measured.mixed, measured.shared_mixed),
+        *_throughput("profile throughput", 1000, measured.profile, measured.shared_profile),
         _at_most(
             "approval to visible in search, p95",
             1000,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
 
 from tests import support
 
@@ -26,14 +24,8 @@ CHROMIUM_FLAGS = [
 @pytest.fixture
 def live_server(make_app):
     """The app with CSRF on, served over HTTP on a free loopback port."""
-    port = support.free_port()
-    app = make_app(WTF_CSRF_ENABLED=True, BASE_URL=f"http://127.0.0.1:{port}")
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with support.serving(make_app(WTF_CSRF_ENABLED=True, BASE_URL=support.loopback_url())) as url:
+        yield url
 
 
 @pytest.fixture

@@ -4,33 +4,26 @@ their own, while the first still gets the shared ones."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from directory.extensions import db
 from directory.public import view_counts
 from directory.therapists.models import TherapistDailyViews
-from tests import support
 from tests.factories import create_clinic, create_therapist
 from tests.public.builders import give_terms, index, publish
+from tests.support import loopback_url, serving
 
 
 @pytest.fixture
 def shared_app(make_redis_app):
-    port = support.free_port()
-    app = make_redis_app(WTF_CSRF_ENABLED=True, BASE_URL=f"http://127.0.0.1:{port}")
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
+    """The app with shared pages on (and CSRF), served on a free loopback port."""
+    app = make_redis_app(WTF_CSRF_ENABLED=True, BASE_URL=loopback_url())
+    with serving(app):
+        yield app
 
 
 def john(app) -> None:
@@ -53,7 +46,7 @@ def test_a_shared_profile_still_takes_each_visitors_own_actions(
 ):
     kind = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     john(shared_app)
-    url = shared_app.config["LIVE_URL"]
+    url = shared_app.config["BASE_URL"]
     profile = url + "/therapists/john-wintertime"
     first = page
     second = page.context.browser.new_context(viewport={"width": 1200, "height": 900}).new_page()
