@@ -15,6 +15,7 @@ changes.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from math import ceil
 
@@ -139,10 +140,16 @@ def _place_tokens(query: SearchQuery) -> PlaceTokens:
 
 
 def _similar_names(query: SearchQuery) -> list[NameMatch]:
+    """Names that look like what was typed (cached per index generation, like the counts:
+    the same words are typed far more often than names change)."""
     words = words_of(query.text.raw)
     if not words or len(words) > MAX_NAME_WORDS:
         return []
-    return current_backend().similar_names(" ".join(words), NAME_CANDIDATES)
+    typed = " ".join(words)
+    return cache.cached(
+        f"names:{hashlib.blake2b(typed.encode(), digest_size=16).hexdigest()}",
+        lambda: current_backend().similar_names(typed, NAME_CANDIDATES),
+    )
 
 
 def _count(condition) -> sa.ColumnElement[int]:

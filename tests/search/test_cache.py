@@ -130,3 +130,20 @@ def test_searches_that_find_different_names_do_not_share_counts(cached_app):
     assert slugs(run(q="wintertim")) == [therapist.slug]
     alike = run(q="wintertim the a")  # the same words, a name further away
     assert alike.total == len(alike.hits)
+
+
+def test_names_that_look_alike_are_looked_up_once_per_generation(cached_app):
+    swedish_therapist("John Wintertime")
+    with statements() as first:
+        assert slugs(run(q="jon wintertime")) == ["john-wintertime"]
+    with statements() as again:
+        assert slugs(run(q="jon wintertime", sort="rating")) == ["john-wintertime"]
+    looks_alike = [s for s in first if "similarity(" in s or "search_names" in s]
+    assert looks_alike, "the first search looks for names like the words"
+    assert not [s for s in again if "similarity(" in s or "search_names" in s]
+
+    swedish_therapist("Jon Wintertime")  # a new name: a new generation looks again
+    with statements() as after:
+        found = run(q="jon wintertime")
+    assert [s for s in after if "similarity(" in s or "search_names" in s]
+    assert {"john-wintertime", "jon-wintertime"} <= set(slugs(found))
