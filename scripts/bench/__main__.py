@@ -32,6 +32,8 @@ DOC_KEYS = ("full", "small")
 
 
 SHARED_PAGE_SECONDS = 300  # the production default
+MIXED_ROW = "all searches, mixed"
+PROFILE_ROW = "profile page (counts a view)"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -230,13 +232,11 @@ def main(argv: list[str] | None = None) -> int:
         if search_path:
             say("all searches, mixed: HTTP load")
             mixed = steps.http_load(options.port, mixed_paths, options.clients, duration, meter)
-            extra_rows.append(("all searches, mixed", mixed.summary, mixed.failures, mixed.cpu_ms))
+            extra_rows.append(mixed.row(MIXED_ROW))
         say("profile pages: HTTP load")
         profile_paths = [f"/therapists/{slug}" for slug in slugs]
         profile = steps.http_load(options.port, profile_paths, options.clients, duration, meter)
-        extra_rows.append(
-            ("profile page (counts a view)", profile.summary, profile.failures, profile.cpu_ms)
-        )
+        extra_rows.append(profile.row(PROFILE_ROW))
 
         say("second pass: gunicorn again, with shared pages on")
         gunicorn.stop()
@@ -264,27 +264,13 @@ def main(argv: list[str] | None = None) -> int:
             shared_mixed = steps.http_load(
                 options.port, mixed_paths, options.clients, duration, meter
             )
-            shared_rows.append(
-                (
-                    "all searches, mixed",
-                    shared_mixed.summary,
-                    shared_mixed.failures,
-                    shared_mixed.cpu_ms,
-                )
-            )
+            shared_rows.append(shared_mixed.row(MIXED_ROW))
         say("profile pages: HTTP load, shared pages")
         steps.warm_up(options.port, profile_paths)
         shared_profile = steps.http_load(
             options.port, profile_paths, options.clients, duration, meter
         )
-        shared_rows.append(
-            (
-                "profile page (counts a view)",
-                shared_profile.summary,
-                shared_profile.failures,
-                shared_profile.cpu_ms,
-            )
-        )
+        shared_rows.append(shared_profile.row(PROFILE_ROW))
 
         say(f"approval to visible in search, {options.approvals} rounds")
         fresh = measure_approvals(apps[1], options.approvals)

@@ -112,6 +112,10 @@ class HttpFigures:
     generator_cpu: float  # CPU seconds the client processes used per second
     cpu_ms: dict[str, float] | None = None  # server CPU per answered request, by process
 
+    def row(self, name: str) -> tuple[str, Summary | None, int, dict[str, float] | None]:
+        """This load as a row of the report's extra rows."""
+        return (name, self.summary, self.failures, self.cpu_ms)
+
     def describe_cpu(self) -> str:
         if not self.cpu_ms:
             return ""
