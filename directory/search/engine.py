@@ -96,9 +96,15 @@ def _has(column, key) -> sa.ColumnElement[bool]:
 
 def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElement[bool]]:
     backend = current_backend()
+    box = (
+        bounding_box(query.near.latitude, query.near.longitude, query.radius_km)
+        if query.near
+        else None
+    )
     conditions: list[sa.ColumnElement[bool]] = []
     if not query.text.is_empty:
-        matched, _in_key_fields = backend.text_match(docs, query.text, _place_tokens(query))
+        places = _place_tokens(query, box)
+        matched, _in_key_fields = backend.text_match(docs, query.text, places)
         if names:
             matched = sa.or_(matched, docs.c.therapist_id.in_([m.therapist_id for m in names]))
         conditions.append(matched)
@@ -107,10 +113,8 @@ def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElemen
     conditions += [_has(docs.c.language_codes, t.key) for t in query.languages]
     if query.cities:
         conditions.append(docs.c.city_id.in_([c.id for c in query.cities]))
-    if query.near:
-        south, north, west, east = bounding_box(
-            query.near.latitude, query.near.longitude, query.radius_km
-        )
+    if box:
+        south, north, west, east = box
         conditions += [
             docs.c.latitude.between(south, north),
             docs.c.longitude.between(west, east),
@@ -125,15 +129,14 @@ def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElemen
     return conditions
 
 
-def _place_tokens(query: SearchQuery) -> PlaceTokens:
-    """The search's place filters as tokens (search.place_tokens), for the backend's index."""
+def _place_tokens(query: SearchQuery, box: tuple | None) -> PlaceTokens:
+    """The search's place filters as tokens (search.place_tokens), for the backend's index:
+    its cities, and the cells of `box` (the bounding box of its distance, if any)."""
     groups = []
     if query.cities:
         groups.append(tuple(place_tokens.city_token(c.id) for c in query.cities))
-    if query.near:
-        cells = place_tokens.cells_covering(
-            *bounding_box(query.near.latitude, query.near.longitude, query.radius_km)
-        )
+    if box:
+        cells = place_tokens.cells_covering(*box)
         if cells:
             groups.append(tuple(cells))
     return tuple(groups)

@@ -33,7 +33,7 @@ TEXT_AND_PLACE = [
 @pytest.mark.parametrize("args", TEXT_AND_PLACE, ids=lambda args: str(args))
 def test_tokens_never_change_a_result(directory, monkeypatch, args):
     narrowed = run(args)
-    monkeypatch.setattr(engine, "_place_tokens", lambda query: ())
+    monkeypatch.setattr(engine, "_place_tokens", lambda query, box: ())
     plain = run(args)
     assert (narrowed.total, slugs(narrowed), narrowed.facets) == (
         plain.total,
