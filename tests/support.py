@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import message_from_bytes, policy
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -19,8 +20,16 @@ from flask import Flask, current_app, g, has_app_context
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
+from config import TestConfig
+from directory import create_app
 from directory.core.database_roles import create_app_role, owner_database_url
-from directory.core.tenancy import PUBLIC_SCOPE, current_scope, restore_scope
+from directory.core.tenancy import (
+    PUBLIC_SCOPE,
+    act_for_all_clinics,
+    current_scope,
+    restore_scope,
+)
+from directory.extensions import db
 from directory.search.schema import SQLITE_TABLE_PREFIXES
 
 DEFAULT_POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -296,3 +305,27 @@ def serving(app) -> Iterator[str]:
 
 def loopback_url() -> str:
     return f"http://127.0.0.1:{free_port()}"
+
+
+@contextlib.contextmanager
+def shared_app(database: MigratedDatabase, instance: Path) -> Iterator[Flask]:
+    """An app on the test database for data shared by a module's tests: yielded inside an
+    app context that acts for all clinics, its requests isolated as `app`'s are, and the
+    database emptied afterwards."""
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=database.url,
+        DATABASE_OWNER_URL=database.owner_url,
+        INSTANCE_DIR=str(instance),
+        MAIL_URL=f"file://{instance / 'mail'}",
+        BASE_URL="http://localhost",
+    )
+    isolate_request_scope(app)
+    try:
+        with app.app_context():
+            act_for_all_clinics()
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        empty_database(database.owner_url)

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from config import TestConfig
-from directory import create_app
-from directory.core.tenancy import act_for_all_clinics
 from directory.extensions import db
 from directory.therapists.models import Therapist
 from tests import support
@@ -20,25 +17,9 @@ from tests.api import data
 
 @pytest.fixture(scope="module")
 def _built(migrated_database, tmp_path_factory):
-    instance = tmp_path_factory.mktemp("api-directory")
-    app = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=migrated_database.url,
-        DATABASE_OWNER_URL=migrated_database.owner_url,
-        INSTANCE_DIR=str(instance),
-        MAIL_URL=f"file://{instance / 'mail'}",
-        BASE_URL="http://localhost",
-    )
-    support.isolate_request_scope(app)
-    try:
-        with app.app_context():
-            act_for_all_clinics()
-            built = data.build()
-            yield app, {name: therapist.id for name, therapist in built.items()}
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        support.empty_database(migrated_database.owner_url)
+    with support.shared_app(migrated_database, tmp_path_factory.mktemp("api-directory")) as app:
+        built = data.build()
+        yield app, {name: therapist.id for name, therapist in built.items()}
 
 
 @pytest.fixture

@@ -12,9 +12,6 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from config import TestConfig
-from directory import create_app
-from directory.core.tenancy import act_for_all_clinics
 from directory.extensions import db
 from directory.search.engine import SearchResults, search
 from directory.search.params import parse_search
@@ -25,23 +22,8 @@ from tests.search.fixtures import Directory, build_directory
 @pytest.fixture(scope="module")
 def _built_directory(migrated_database, tmp_path_factory):
     instance = tmp_path_factory.mktemp("search-directory")
-    app = create_app(
-        TestConfig,
-        SQLALCHEMY_DATABASE_URI=migrated_database.url,
-        DATABASE_OWNER_URL=migrated_database.owner_url,
-        INSTANCE_DIR=str(instance),
-        MAIL_URL=f"file://{instance / 'mail'}",
-        BASE_URL="http://localhost",
-    )
-    try:
-        with app.app_context():
-            act_for_all_clinics()
-            built = build_directory()
-            yield app, built
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        support.empty_database(migrated_database.owner_url)
+    with support.shared_app(migrated_database, instance) as app:
+        yield app, build_directory()
 
 
 @pytest.fixture
