@@ -16,7 +16,9 @@ changes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from math import ceil
 
 import sqlalchemy as sa
@@ -79,6 +81,15 @@ class Hit:
     matched_specialties: list[Term]
     matched_conditions: list[Term]
     name_matched: bool
+
+    @property
+    def other_specialties(self) -> list[Term]:
+        """The specialties the search did not ask for (a card shows them after the rest)."""
+        return [t for t in self.specialties if t not in self.matched_specialties]
+
+    @property
+    def other_conditions(self) -> list[Term]:
+        return [t for t in self.conditions if t not in self.matched_conditions]
 
 
 @dataclass(frozen=True)
@@ -433,16 +444,24 @@ def _stem(word: str) -> str:
     return word[:5] if len(word) >= 4 else word
 
 
-def _wanted(query: SearchQuery, terms: list[Term], chosen: tuple[Term, ...]) -> list[Term]:
-    """The terms of a hit the search asked for: chosen as filters, or named in full by the
-    words ("upper back pain" names Upper back pain, not Neck pain)."""
+@lru_cache(maxsize=4096)
+def _stems_of(name: str) -> frozenset[str]:
+    """The stems a term's name needs typed (terms are reference data: worked out once)."""
+    return frozenset(_stem(w) for w in words_of(name) if w not in STOP_WORDS)
+
+
+def _named_terms(query: SearchQuery, terms: Iterable[Term]) -> frozenset[Term]:
+    """The terms the words name in full ("upper back pain" names Upper back pain, not
+    Neck pain)."""
     typed = {_stem(word) for word in query.text.terms}
-    asked = []
-    for term in terms:
-        needed = {_stem(w) for w in words_of(term.name) if w not in STOP_WORDS}
-        if term in chosen or (needed and needed <= typed):
-            asked.append(term)
-    return asked
+    if not typed:
+        return frozenset()
+    return frozenset(t for t in terms if (needed := _stems_of(t.name)) and needed <= typed)
+
+
+def _wanted(terms: list[Term], chosen: tuple[Term, ...], named: frozenset[Term]) -> list[Term]:
+    """The terms of a hit the search asked for: chosen as filters, or named by the words."""
+    return [term for term in terms if term in chosen or term in named]
 
 
 def _suggestion(query: SearchQuery, names: list[NameMatch]) -> str | None:
@@ -486,6 +505,8 @@ def search(query: SearchQuery) -> SearchResults:
     )
     rows = _page_rows(query, where, _tiers(query, names, where, summary, distance), distance)
     name_ids = {m.therapist_id for m in names}
+    named_specialties = _named_terms(query, terms["specialties"].values())
+    named_conditions = _named_terms(query, terms["conditions"].values())
     hits = []
     for row in rows:
         specialties = _terms(row.modality_ids, terms["specialties"])
@@ -513,8 +534,8 @@ def search(query: SearchQuery) -> SearchResults:
                     if query.near
                     else None
                 ),
-                matched_specialties=_wanted(query, specialties, query.modalities),
-                matched_conditions=_wanted(query, conditions, query.conditions),
+                matched_specialties=_wanted(specialties, query.modalities, named_specialties),
+                matched_conditions=_wanted(conditions, query.conditions, named_conditions),
                 name_matched=row.therapist_id in name_ids,
             )
         )

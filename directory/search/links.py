@@ -93,9 +93,3 @@ def relaxations(query: SearchQuery, args: MultiDict, limit: int = 4) -> list[Rel
 def chosen(args: MultiDict, name: str) -> set[str]:
     """The values given for a parameter, compared case-insensitively."""
     return {v.strip().casefold() for v in args.getlist(name) if v.strip()}
-
-
-def is_chosen(args: MultiDict, name: str, slug: str, label: str) -> bool:
-    """Whether a term (by slug or by name, as the parameters accept) is chosen."""
-    values = chosen(args, name)
-    return slug.casefold() in values or label.casefold() in values

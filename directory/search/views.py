@@ -6,26 +6,36 @@ from flask import Blueprint, render_template, request
 
 from directory.core.errors import BadParameter
 from directory.public import page_cache
-from directory.search import links
-from directory.search.engine import search
+from directory.search import links, sidebar
+from directory.search.engine import SearchResults, search
 from directory.search.params import parse_search, term_index
-from directory.search.query import MIN_RATINGS, RADII_KM, SORTS
+from directory.search.query import MIN_RATINGS, RADII_KM, SORTS, Term
 from directory.taxonomy.models import Language
 
 bp = Blueprint("search", __name__)
 
 
-def _render(**context):
+def _render(results: SearchResults | None, **context):
+    args = request.args
+    facets = results.facets if results else None
     return render_template(
         "search/results.html",
-        args=request.args,
-        languages=sorted(set(term_index(Language).values()), key=lambda t: t.name),
+        args=args,
+        results=results,
+        languages=sidebar.term_options(_languages(), args, "language"),
+        specialties=sidebar.facet_options(facets.specialties, args, "specialty") if facets else [],
+        conditions=sidebar.facet_options(facets.conditions, args, "condition") if facets else [],
+        cities=sidebar.facet_options(facets.cities, args, "city") if facets else [],
         sorts=SORTS,
         radii=RADII_KM,
         min_ratings=MIN_RATINGS,
         links=links,
         **context,
     )
+
+
+def _languages() -> list[Term]:
+    return sorted(set(term_index(Language).values()), key=lambda t: t.name)
 
 
 @bp.get("/therapists")

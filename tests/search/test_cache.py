@@ -147,3 +147,68 @@ def test_names_that_look_alike_are_looked_up_once_per_generation(cached_app):
         found = run(q="jon wintertime")
     assert [s for s in after if "similarity(" in s or "search_names" in s]
     assert {"john-wintertime", "jon-wintertime"} <= set(slugs(found))
+
+
+def test_a_request_reads_the_generation_once_and_the_next_request_reads_it_again(cached_app):
+    """Within a request every search counts one generation; a change another process
+    announced in the meantime is seen from the next request on."""
+    swedish_therapist("Ana Reyes")
+    shared = cached_app.extensions["search_cache"]
+    with cached_app.test_request_context("/therapists"):
+        first = cache.generation()
+        shared.set(cache.GENERATION_KEY, "announced-by-another-process", timeout=0)
+        assert cache.generation() == first
+    with cached_app.test_request_context("/therapists"):
+        assert cache.generation() == "announced-by-another-process"
+
+
+def test_a_request_that_commits_a_change_counts_the_new_generation(cached_app):
+    with cached_app.test_request_context("/therapists"):
+        before = cache.generation()
+        swedish_therapist("Ana Reyes")  # commits: the index changed
+        assert cache.generation() != before
+        assert run(specialty="swedish").total == 1
+
+
+def test_entries_read_once_are_served_from_this_process_without_the_shared_cache(cached_app):
+    swedish_therapist("Ana Reyes")
+    first = run(specialty="swedish")
+    shared = cached_app.extensions["search_cache"]
+    reads: list[str] = []
+    original_get = shared.get
+    shared.get = lambda key: reads.append(key) or original_get(key)
+    try:
+        with statements() as seen, cached_app.test_request_context("/therapists"):
+            again = run(specialty="swedish")
+    finally:
+        del shared.get
+    assert aggregates(seen) == []
+    # One read of the generation for the whole request; the entries came from this process.
+    assert reads == [cache.GENERATION_KEY]
+    assert (again.total, again.facets) == (first.total, first.facets)
+
+
+def test_local_entries_expire_and_keep_to_their_size():
+    entries = cache.LocalEntries(size=2, seconds=60)
+    entries.set("a", 1)
+    entries.set("b", 2)
+    assert entries.get("a") == 1  # now the most recently used
+    entries.set("c", 3)
+    assert (entries.get("a"), entries.get("b"), entries.get("c")) == (1, None, 3)
+
+    expired = cache.LocalEntries(size=2, seconds=-1)
+    expired.set("a", 1)
+    assert expired.get("a") is None
+
+
+def test_no_cache_at_all_when_caching_is_off(make_app):
+    app = make_app(SEARCH_CACHE_SECONDS=0, REDIS_URL="")
+    with app.app_context():
+        act_for_all_clinics()
+        swedish_therapist("Ana Reyes")
+        with statements() as first:
+            run(specialty="swedish")
+        with statements() as again:
+            run(specialty="swedish")
+        assert aggregates(first) and aggregates(again)
+        db.session.remove()
