@@ -24,6 +24,8 @@ from directory.places.models import City
 from directory.therapists.queries import published_therapists_of
 from directory.therapists.services import queue_reindex
 
+COORDINATE_DECIMALS = 6
+
 TEAM_INVITATION_LIFETIME = timedelta(days=7)
 
 
@@ -75,10 +77,14 @@ def _apply_details(clinic: Clinic, details: ClinicDetails) -> None:
     clinic.postal_code = details.postal_code.strip()
     clinic.description = details.description.strip()
     clinic.city_id = details.city.id
-    # Entered coordinates win; otherwise the centre of the city.
-    has_coordinates = details.latitude is not None and details.longitude is not None
-    clinic.latitude = details.latitude if has_coordinates else details.city.latitude
-    clinic.longitude = details.longitude if has_coordinates else details.city.longitude
+    # Entered coordinates win, to a millionth of a degree (about 10 cm: nothing finer is
+    # meaningful, and PostgreSQL refuses distances whose squares underflow, as 1e-200
+    # degrees from the equator would); otherwise the centre of the city.
+    if details.latitude is not None and details.longitude is not None:
+        clinic.latitude = round(details.latitude, COORDINATE_DECIMALS)
+        clinic.longitude = round(details.longitude, COORDINATE_DECIMALS)
+    else:
+        clinic.latitude, clinic.longitude = details.city.latitude, details.city.longitude
 
 
 def register_clinic(owner: User, details: ClinicDetails) -> Clinic:

@@ -129,7 +129,7 @@ def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElemen
         conditions += [
             docs.c.latitude.between(south, north),
             docs.c.longitude.between(west, east),
-            backend.distance_km(docs, query.near.latitude, query.near.longitude) <= query.radius_km,
+            _distance(query) <= query.radius_km,
         ]
     if query.min_rating:
         conditions.append(docs.c.rating_mean >= query.min_rating)
@@ -138,6 +138,15 @@ def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElemen
     if query.accepting:
         conditions.append(docs.c.accepting_new_clients.is_(True))
     return conditions
+
+
+def _distance(query: SearchQuery) -> sa.ColumnElement[float]:
+    """The great-circle distance from the search's place to each document's clinic: the
+    formula of places.geo, an SQL function on both backends (migration 0008 on PostgreSQL,
+    registered per connection on SQLite)."""
+    return sa.func.haversine_km(
+        query.near.latitude, query.near.longitude, docs.c.latitude, docs.c.longitude
+    )
 
 
 def _place_tokens(query: SearchQuery, box: tuple | None) -> PlaceTokens:
@@ -498,11 +507,7 @@ def search(query: SearchQuery) -> SearchResults:
     where = _filters(query, names)
     terms = _all_terms()
     summary = _cached_summary(query, names, terms)
-    distance = (
-        current_backend().distance_km(docs, query.near.latitude, query.near.longitude)
-        if query.near
-        else sa.null()
-    )
+    distance = _distance(query) if query.near else sa.null()
     rows = _page_rows(query, where, _tiers(query, names, where, summary, distance), distance)
     name_ids = {m.therapist_id for m in names}
     named_specialties = _named_terms(query, terms["specialties"].values())

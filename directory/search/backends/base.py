@@ -42,8 +42,5 @@ class SearchBackend(Protocol):
     def similar_names(self, text: str, limit: int) -> list[NameMatch]:
         """Names whose trigram similarity to `text` is at least NAME_MATCH, best first."""
 
-    def distance_km(self, docs: sa.Table, latitude: float, longitude: float) -> sa.ColumnElement:
-        """The great-circle distance from the point to each document's clinic."""
-
     def replace_live_table(self, connection: sa.Connection, live: str, shadow: str) -> None:
         """Make the fully built `shadow` table the live one, atomically."""

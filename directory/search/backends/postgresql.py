@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
 from directory.extensions import db
-from directory.places.geo import EARTH_RADIUS_KM
 from directory.search.backends.base import NameMatch, PlaceTokens
 from directory.search.backends.postgresql_tables import swap_tables
 from directory.search.models import SearchDocument
@@ -59,14 +58,6 @@ class PostgreSQLBackend:
             .limit(limit)
         )
         return [NameMatch(*row) for row in rows if row.score >= NAME_MATCH]
-
-    def distance_km(self, docs: sa.Table, latitude: float, longitude: float):
-        lat, lon = sa.func.radians(docs.c.latitude), sa.func.radians(docs.c.longitude)
-        lat0, lon0 = sa.func.radians(latitude), sa.func.radians(longitude)
-        a = sa.func.power(sa.func.sin((lat - lat0) / 2), 2) + sa.func.cos(lat0) * sa.func.cos(
-            lat
-        ) * sa.func.power(sa.func.sin((lon - lon0) / 2), 2)
-        return 2 * EARTH_RADIUS_KM * sa.func.asin(sa.func.least(1.0, sa.func.sqrt(a)))
 
     def replace_live_table(self, connection: sa.Connection, live: str, shadow: str) -> None:
         swap_tables(connection, live, shadow)

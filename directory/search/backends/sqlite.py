@@ -67,9 +67,6 @@ class SQLiteBackend:
         scored.sort(key=lambda m: (-m.similarity, m.therapist_id))
         return scored[:limit]
 
-    def distance_km(self, docs: sa.Table, latitude: float, longitude: float):
-        return sa.func.haversine_km(latitude, longitude, docs.c.latitude, docs.c.longitude)
-
     def replace_live_table(self, connection: sa.Connection, live: str, shadow: str) -> None:
         # Readers keep their snapshot (WAL) until this one transaction commits; the FTS
         # triggers follow the rows.
