@@ -29,7 +29,7 @@ from directory.public import page_cache
 GENERATION_KEY = "generation"
 # Bumped whenever the shape of a cached value changes, so that during a rolling deploy
 # old and new workers sharing one Redis never read each other's entries.
-FORMAT = 2
+FORMAT = 3
 _CHANGED = "search_index_changed"
 # Entries each process keeps in memory (a summary is a few kilobytes).
 LOCAL_ENTRIES = 1024

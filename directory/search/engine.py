@@ -183,7 +183,8 @@ def _count(condition) -> sa.ColumnElement[int]:
 class Summary:
     total: int
     facets: Facets
-    # Matches in the second tier of "best match" (see the module docstring).
+    # Matches in the first and second tiers of "best match" (see the module docstring).
+    name_matches: int = 0
     key_field_matches: int = 0
 
 
@@ -201,6 +202,7 @@ def _summary(query: SearchQuery, names: list[NameMatch], terms: dict) -> Summary
             docs.c.accreditation_verified,
             docs.c.accepting_new_clients,
             (sa.and_(*key_fields) if key_fields else sa.false()).label("in_key_fields"),
+            _is_named(names).label("in_names"),
         )
         .where(*_filters(query, names))
         .cte("matching")
@@ -218,6 +220,7 @@ def _summary(query: SearchQuery, names: list[NameMatch], terms: dict) -> Summary
         ("verified", _total_of(m.accreditation_verified.is_(True))),
         ("accepting", _total_of(m.accepting_new_clients.is_(True))),
         ("key_fields", _total_of(m.in_key_fields)),
+        ("names", _total_of(m.in_names)),
         ("specialty", backend.id_counts(m.modality_ids)),
         ("condition", backend.id_counts(m.condition_ids)),
         ("city", top_cities),
@@ -247,7 +250,14 @@ def _summary(query: SearchQuery, names: list[NameMatch], terms: dict) -> Summary
         verified=counts["verified"][""],
         accepting=counts["accepting"][""],
     )
-    return Summary(total, facets, counts["key_fields"][""])
+    return Summary(total, facets, counts["names"][""], counts["key_fields"][""])
+
+
+def _is_named(names: list[NameMatch]) -> sa.ColumnElement[bool]:
+    """Whether a document is one of the names that look like the words (the first tier)."""
+    if not names:
+        return sa.false()
+    return docs.c.therapist_id.in_([m.therapist_id for m in names])
 
 
 def _total_of(condition) -> sa.Select:
@@ -314,32 +324,24 @@ class Tier:
     size: int | None  # None: not counted
 
 
-def _tiers(
-    query: SearchQuery, names: list[NameMatch], where: list, summary: Summary, distance
-) -> list[Tier]:
+def _tiers(query: SearchQuery, names: list[NameMatch], summary: Summary, distance) -> list[Tier]:
     """The ordered parts the results are read from, page by page."""
     if query.effective_sort != "relevance" or query.text.is_empty:
         return [Tier([], _order(query, distance), summary.total)]
     tiers = []
-    name_ids = [m.therapist_id for m in names]
-    named_size = 0
     if names:
         closest = sa.case(
             {m.therapist_id: m.similarity for m in names},
             value=docs.c.therapist_id,
             else_=0.0,
         )
-        named = [docs.c.therapist_id.in_(name_ids)]
-        named_size = db.session.scalar(
-            sa.select(sa.func.count()).select_from(docs).where(*where, *named)
-        )
-        tiers.append(Tier(named, [closest.desc(), *BY_SCORE], named_size))
+        tiers.append(Tier([_is_named(names)], [closest.desc(), *BY_SCORE], summary.name_matches))
     key_fields = _key_field_tier(query, names)
     tiers.append(Tier(key_fields, BY_SCORE, summary.key_field_matches))
     rest = [sa.not_(sa.and_(*key_fields))]
     if names:
-        rest.append(docs.c.therapist_id.not_in(name_ids))
-    rest_size = summary.total - named_size - summary.key_field_matches
+        rest.append(sa.not_(_is_named(names)))
+    rest_size = summary.total - summary.name_matches - summary.key_field_matches
     tiers.append(Tier(rest, BY_SCORE, rest_size))
     return tiers
 
@@ -508,7 +510,7 @@ def search(query: SearchQuery) -> SearchResults:
     terms = _all_terms()
     summary = _cached_summary(query, names, terms)
     distance = _distance(query) if query.near else sa.null()
-    rows = _page_rows(query, where, _tiers(query, names, where, summary, distance), distance)
+    rows = _page_rows(query, where, _tiers(query, names, summary, distance), distance)
     name_ids = {m.therapist_id for m in names}
     named_specialties = _named_terms(query, terms["specialties"].values())
     named_conditions = _named_terms(query, terms["conditions"].values())
