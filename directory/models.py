@@ -11,6 +11,7 @@ from directory.moderation.models import AuditEntry
 from directory.places.models import City
 from directory.reviews.models import (
     ClinicReply,
+    HelpfulVote,
     Review,
     ReviewFlag,
     ReviewInvitation,
@@ -35,6 +36,7 @@ __all__ = [
     "ClinicReply",
     "Condition",
     "CredentialType",
+    "HelpfulVote",
     "Language",
     "Membership",
     "Modality",

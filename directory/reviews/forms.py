@@ -170,3 +170,7 @@ class ResendConfirmationForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     """No fields: the CSRF token, so a withdrawal is always a deliberate POST."""
+
+
+class HelpfulForm(FlaskForm):
+    """No fields: the CSRF token, so a vote is a deliberate POST from our page."""

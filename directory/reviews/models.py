@@ -206,6 +206,24 @@ class ReviewFlag(TenantMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class HelpfulVote(TenantMixin, db.Model):
+    """One visitor found one published review helpful: counted once in its helpful_count.
+
+    `voter` is "user:<id>" for a signed-in visitor, else "visitor:<random token>" kept in
+    the visitor's session (reviews.helpful)."""
+
+    __tablename__ = "review_helpful_votes"
+    __table_args__ = (
+        tenant_foreign_key(["review_id"], "reviews"),
+        sa.UniqueConstraint("review_id", "voter"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int]
+    voter: Mapped[str] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class TherapistRating(TenantMixin, db.Model):
     """Running totals over a therapist's published reviews, kept in the publishing transaction."""
 

@@ -1,9 +1,12 @@
 """Public review pages: write a review, confirm it by email, write one from an invitation,
-resend the confirmation, and edit or withdraw a review from its signed link."""
+resend the confirmation, edit or withdraw a review from its signed link; mark a published
+review helpful, or report it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from directory.core.addresses import normalize_email
@@ -11,13 +14,30 @@ from directory.core.tenancy import enter_clinic
 from directory.core.tokens import InvalidToken
 from directory.extensions import db, limiter
 from directory.moderation.reasons import Reason
-from directory.reviews import invitations, responses, reviewer_control, submission, unconfirmed
-from directory.reviews.forms import ReportForm, ResendConfirmationForm, ReviewForm, WithdrawForm
+from directory.reviews import (
+    helpful,
+    invitations,
+    responses,
+    reviewer_control,
+    submission,
+    unconfirmed,
+)
+from directory.reviews.forms import (
+    HelpfulForm,
+    ReportForm,
+    ResendConfirmationForm,
+    ReviewForm,
+    WithdrawForm,
+)
 from directory.reviews.models import FlagSource, Review, ReviewState
 from directory.therapists.models import Therapist
 from directory.therapists.queries import listed_therapist
 
 bp = Blueprint("reviews", __name__)
+
+# A guest's voter token for "helpful" votes (reviews.helpful), kept in their session.
+VOTER_SESSION_KEY = "voter"
+VOTER_TOKEN_LENGTH = 32
 
 LINK_PROBLEMS = {
     "expired": "This link has expired.",
@@ -230,16 +250,57 @@ def withdraw(token: str):
     return render_template("reviews/withdrawn.html", review=review)
 
 
-@bp.post("/reviews/<int:review_id>/report")
-@limiter.limit("5 per hour; 20 per day")
-def report(review_id: int):
+def published_review_or_404(review_id: int) -> Review:
     review = db.session.get(Review, review_id)
     if review is None or review.state != ReviewState.PUBLISHED or not review.therapist.is_live:
         abort(404)
-    form = ReportForm()
-    back = url_for(
+    return review
+
+
+def review_on_profile(review: Review) -> str:
+    return url_for(
         "public_profiles.profile", slug=review.therapist.slug, _anchor=f"review-{review.id}"
     )
+
+
+def helpful_voter() -> str:
+    """This visitor as a voter: their account, else a random token in their session."""
+    if current_user.is_authenticated:
+        return helpful.user_voter(current_user)
+    token = session.get(VOTER_SESSION_KEY)
+    if not isinstance(token, str) or len(token) != VOTER_TOKEN_LENGTH:
+        token = secrets.token_hex(VOTER_TOKEN_LENGTH // 2)
+        session[VOTER_SESSION_KEY] = token
+    return helpful.guest_voter(token)
+
+
+@bp.post("/reviews/<int:review_id>/helpful")
+@limiter.limit("30 per hour; 200 per day")
+def mark_helpful(review_id: int):
+    review = published_review_or_404(review_id)
+    if not HelpfulForm().validate_on_submit():
+        abort(400)
+    enter_clinic(review.clinic_id)  # the vote is a row of the reviewed clinic
+    user = current_user if current_user.is_authenticated else None
+    try:
+        counted = helpful.mark_helpful(review, helpful_voter(), user)
+    except helpful.VoteRefused as refusal:
+        flash(str(refusal), "error")
+        return redirect(review_on_profile(review))
+    db.session.commit()
+    if counted:
+        flash("Thank you: your vote helps others find the most useful reviews.", "success")
+    else:
+        flash("You have already marked this review as helpful.", "info")
+    return redirect(review_on_profile(review))
+
+
+@bp.post("/reviews/<int:review_id>/report")
+@limiter.limit("5 per hour; 20 per day")
+def report(review_id: int):
+    review = published_review_or_404(review_id)
+    form = ReportForm()
+    back = review_on_profile(review)
     if not form.validate_on_submit():
         flash("Choose a reason, and give a valid email or none.", "error")
         return redirect(back)

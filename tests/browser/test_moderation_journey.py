@@ -56,6 +56,6 @@ def test_moderator_approves_and_rejects_from_the_queue(
     expect(page.get_by_text("Nothing waiting")).to_be_visible()
 
     page.goto(f"{live_server}/therapists/{slug}")
-    expect(page.get_by_text("Finally free of desk-job shoulders")).to_be_visible()
+    expect(page.get_by_role("heading", name="Finally free of desk-job shoulders")).to_be_visible()
     expect(page.get_by_text("Best massage ever")).to_have_count(0)
     page.screenshot(path=artifacts_dir / f"moderation-published-{kind}.png", full_page=True)

@@ -111,6 +111,20 @@ def test_a_published_reply_shows_at_once(client):
     assert "Thank you for coming to see us." in page
 
 
+def test_a_helpful_vote_shows_at_once(client, redis_app):
+    therapist = john()
+    review = create_review(therapist, title="Fixed my neck")
+    db.session.commit()
+    visit(client)
+    _, queries = visit(client)
+    assert queries == 0  # stored
+    voter = redis_app.test_client()
+    assert voter.post(f"/reviews/{review.id}/helpful").status_code == 302
+    page, queries = visit(client)
+    assert queries > 0
+    assert "1 person found this helpful" in page
+
+
 def test_a_rolled_back_change_keeps_the_stored_page(client):
     therapist = john()
     visit(client)
