@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from scripts.bench import mix, report, steps
+from scripts.bench import mix, quick, report, steps
 from scripts.bench.load import LoadResult
 from scripts.bench.stats import Summary, percentile, summarise
 from scripts.bench.targets import Measured, evaluate
@@ -207,3 +207,8 @@ def test_failures_are_described_by_status_and_error():
     assert result.failures == 6
     assert result.describe_failures() == "HTTP 429 x1, HTTP 500 x3, RemoteDisconnected x2"
     assert LoadResult().describe_failures() == ""
+
+
+def test_the_quick_table_shows_what_the_app_adds_to_the_sql():
+    gaps = [quick.Gap("text + city", http_p50=9.4, sql_p50=2.4, search_p50=4.4)]
+    assert quick.table(gaps).splitlines()[2] == "| text + city | 9.4 | 4.4 | 2.4 | 7.0 |"

@@ -19,7 +19,7 @@ from pathlib import Path
 import redis
 
 from scripts.bench import mix as query_mix
-from scripts.bench import report, steps
+from scripts.bench import quick, report, steps
 from scripts.bench.database import FULL, SMALL, owner_engine, prepare
 from scripts.bench.freshness import measure_approvals
 from scripts.bench.processes import ROOT, children, memory, start_celery, start_gunicorn
@@ -40,6 +40,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
     parser.add_argument("--small", action="store_true", help="10,000 therapists, 100,000 reviews")
     parser.add_argument("--reseed", action="store_true", help="build the database again")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="only each category's 1-client HTTP p50 beside its SQL p50 (about a minute)",
+    )
     parser.add_argument("--clients", type=int, default=8, help="concurrent client processes")
     parser.add_argument("--duration", type=float, help="seconds per measured row (10; small 5)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
@@ -161,6 +166,17 @@ def main(argv: list[str] | None = None) -> int:
     prepared = prepare(size, run_dir, reseed=options.reseed, say=say)
     machine = describe_machine(prepared.server_version)
     redis.Redis.from_url(options.redis_url).flushdb()  # an earlier run's facet cache
+    if options.quick:
+        gaps = quick.measure(
+            prepared,
+            seed=size.seed,
+            redis_url=options.redis_url,
+            run_dir=run_dir,
+            port=options.port,
+            say=say,
+        )
+        print(quick.table(gaps))
+        return 0
     queue = f"bench-{os.getpid()}"
     env = steps.server_env(prepared, options.redis_url, queue, run_dir, options.port)
 
