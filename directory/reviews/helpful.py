@@ -4,8 +4,8 @@ A vote is a row of the review's clinic (review_helpful_votes, unique per review 
 voter), and reviews.helpful_count goes up by one with each row, in the same transaction,
 so "Most helpful" orders by what visitors said.  A signed-in visitor votes
 as their account; a guest as a random token kept in their session, so a guest who clears
-their cookies may count again (the view's rate limit bounds that).  Nobody may vote on a
-review of their own clinic's therapist, nor on their own review.
+their cookies may count again (the view's rate limit bounds that).  A signed-in visitor
+may not vote on a review of their own clinic's therapist, nor on their own review.
 """
 
 from __future__ import annotations
