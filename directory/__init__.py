@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from config import BASE_DIR, Config, config_from_environment
+from directory.core.urls import DatabaseIdConverter
 from directory.extensions import celery_init_app, csrf, db, limiter, login_manager, migrate
 
 
@@ -86,6 +87,8 @@ def configure_blueprints(app: Flask) -> None:
     from directory.search.views import bp as search_bp
     from directory.therapists.views import bp as manage_therapists_bp
 
+    # Before any rule is added: rules take their converters when they are bound.
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.register_blueprint(public_bp)
     app.register_blueprint(public_profiles_bp)
     app.register_blueprint(compare_bp)

@@ -1,11 +1,24 @@
 """Links: absolute ones for emails (also built outside requests, by workers and the CLI),
-and the check that a redirect target stays on this site."""
+the check that a redirect target stays on this site, and the ids routes accept."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
+from werkzeug.routing import IntegerConverter
+
+# The largest id a table holds (PostgreSQL's integer; SQLite refuses beyond 2**63 - 1).
+MAX_ID = 2**31 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id, so a number no id column can hold matches no
+    route (404) instead of failing inside the query as a server error."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def external_url(endpoint: str, **values) -> str:
