@@ -1,11 +1,15 @@
-"""Per-connection database settings."""
+"""Per-connection database settings, and the one statement whose syntax differs."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 
+from directory.extensions import db
 from directory.places.geo import haversine_km
+
+_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def _configure_sqlite_connection(dbapi_connection, connection_record) -> None:
@@ -41,3 +45,10 @@ def configure_engine(engine: sa.Engine) -> None:
     }.get(engine.dialect.name)
     if listener is not None and not event.contains(engine, "connect", listener):
         event.listen(engine, "connect", listener)
+
+
+def insert_or_on_conflict(entity):
+    """An INSERT into `entity` that can say what a conflicting row does
+    (`.on_conflict_do_nothing` / `.on_conflict_do_update`): both databases have the clause,
+    each under its own dialect's insert()."""
+    return _INSERTS[db.session.get_bind().dialect.name](entity)

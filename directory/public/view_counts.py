@@ -22,9 +22,9 @@ from datetime import date
 import redis
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
+from directory.core.database import insert_or_on_conflict
 from directory.core.tenancy import act_for_all_clinics, current_scope, enter_clinic, restore_scope
 from directory.extensions import db
 from directory.therapists.models import Therapist, TherapistDailyViews
@@ -117,10 +117,10 @@ def add_views(counts: Counter[ViewKey]) -> int:
         for (day, slug), views in sorted(counts.items())
         if slug in therapists
     ]
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     for start in range(0, len(rows), ROWS_PER_STATEMENT):
-        statement = insert(TherapistDailyViews).values(rows[start : start + ROWS_PER_STATEMENT])
+        statement = insert_or_on_conflict(TherapistDailyViews).values(
+            rows[start : start + ROWS_PER_STATEMENT]
+        )
         db.session.execute(
             statement.on_conflict_do_update(
                 index_elements=["therapist_id", "day"],

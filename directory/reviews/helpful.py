@@ -11,9 +11,9 @@ may not vote on a review of their own clinic's therapist, nor on their own revie
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from directory.accounts.models import User
+from directory.core.database import insert_or_on_conflict
 from directory.extensions import db
 from directory.public import page_cache
 from directory.reviews.guards import works_at_clinic
@@ -46,23 +46,20 @@ def mark_helpful(review: Review, voter: str, user: User | None = None) -> bool:
             raise VoteRefused("This is your own review: it cannot count as helpful by you.")
         if works_at_clinic(review.clinic_id, user.email, user):
             raise VoteRefused("People who work at this clinic cannot vote on its reviews.")
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[
-        db.session.get_bind().dialect.name
-    ]
     added = db.session.execute(
-        insert(HelpfulVote)
+        insert_or_on_conflict(HelpfulVote)
         .values(clinic_id=review.clinic_id, review_id=review.id, voter=voter)
         .on_conflict_do_nothing(index_elements=["review_id", "voter"])
         .returning(HelpfulVote.id)
     ).first()
     if added is None:
         return False
+    # `x = x + 1` in the database (concurrent votes of different voters all count); the
+    # session's copy of the review follows without another query.
     db.session.execute(
         sa.update(Review)
         .where(Review.id == review.id, Review.clinic_id == review.clinic_id)
         .values(helpful_count=Review.helpful_count + 1)
-        .execution_options(synchronize_session=False)
     )
-    db.session.refresh(review, ["helpful_count"])
     page_cache.changed(page_cache.profile_subject(review.therapist.slug))
     return True

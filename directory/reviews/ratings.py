@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 
+from directory.core.database import insert_or_on_conflict
 from directory.core.models import utcnow
 from directory.extensions import db
 from directory.reviews.models import ASPECTS, Review, ReviewState, TherapistRating
@@ -81,10 +81,8 @@ def _contribution(review: Review, sign: int) -> dict[str, int]:
 
 def _ensure_row(therapist_id: int, clinic_id: int) -> None:
     """Create the therapist's totals row if missing; a concurrent creator is harmless."""
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     db.session.execute(
-        insert(TherapistRating)
+        insert_or_on_conflict(TherapistRating)
         .values(therapist_id=therapist_id, clinic_id=clinic_id)
         .on_conflict_do_nothing(index_elements=["therapist_id"])
     )

@@ -105,6 +105,17 @@ def test_most_helpful_lists_the_reviews_visitors_found_helpful_first(app):
     assert titles.index("Older but useful") < titles.index("Newer, said less")
 
 
+def test_the_service_leaves_the_reviews_count_current(app):
+    review = create_review(create_therapist(create_clinic()), helpful_count=4)
+    db.session.commit()
+    assert helpful.mark_helpful(review, helpful.guest_voter("a-visitor")) is True
+    assert review.helpful_count == 5  # without reloading
+    assert helpful.mark_helpful(review, helpful.guest_voter("a-visitor")) is False
+    assert review.helpful_count == 5
+    db.session.commit()
+    assert helpful_count(review) == 5
+
+
 def test_two_concurrent_votes_of_one_visitor_count_once(app):
     """The INSERT skips a row already there, so a double click cannot count twice."""
     review = create_review(create_therapist(create_clinic()))
