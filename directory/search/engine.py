@@ -117,7 +117,7 @@ def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElemen
         places = _place_tokens(query, box)
         matched, _in_key_fields = backend.text_match(docs, query.text, places)
         if names:
-            matched = sa.or_(matched, docs.c.therapist_id.in_([m.therapist_id for m in names]))
+            matched = sa.or_(matched, _is_named(names))
         conditions.append(matched)
     conditions += [_has(docs.c.modality_ids, t.key) for t in query.modalities]
     conditions += [_has(docs.c.condition_ids, t.key) for t in query.conditions]
@@ -271,7 +271,7 @@ def _key_field_tier(query: SearchQuery, names: list[NameMatch]) -> list:
     _anywhere, in_key_fields = current_backend().text_match(docs, query.text)
     tier = [in_key_fields]
     if names:
-        tier.append(docs.c.therapist_id.not_in([m.therapist_id for m in names]))
+        tier.append(sa.not_(_is_named(names)))
     return tier
 
 
