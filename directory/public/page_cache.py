@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 CSRF_MARKER = "\x00csrf-token\x00"  # never produced by a template: it escapes NUL
 # Bumped whenever templates or this format change shape, so that during a rolling deploy
 # old and new workers sharing one Redis never serve each other's pages.
-FORMAT = 1
+FORMAT = 2
 MAX_PATH_LENGTH = 1024
 _CHANGED = "shared_page_subjects_changed"
 _EXTENSION = "shared_pages"
