@@ -8,8 +8,6 @@ redirect, so the page updates in place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import (
     Blueprint,
     abort,
@@ -21,7 +19,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_wtf.csrf import generate_csrf
 
 from directory.core.errors import BadParameter
 from directory.core.urls import same_site_path
@@ -31,34 +28,6 @@ from directory.therapists.queries import listed_therapist
 
 bp = Blueprint("compare", __name__)
 MACROS = "_macros/compare.html"
-
-
-@dataclass(frozen=True)
-class CompareControls:
-    """What every "add to compare" form of a page shares, worked out once per page (a
-    search page shows twenty)."""
-
-    tray: compare_tray.CompareTray
-    csrf_token: str
-    next: str
-    add_url: str
-    remove_url: str
-
-
-def compare_controls(next: str | None = None) -> CompareControls:
-    """The shared parts of the forms, returning to `next` (default: this page)."""
-    return CompareControls(
-        tray=compare_tray.current_tray(),
-        csrf_token=generate_csrf(),
-        next=next if next is not None else request.full_path.rstrip("?"),
-        add_url=url_for("compare.add"),
-        remove_url=url_for("compare.remove"),
-    )
-
-
-# Every page's header shows the list, and any page may show the control.
-bp.add_app_template_global(compare_tray.current_tray, "compare_tray")
-bp.add_app_template_global(compare_controls)
 
 
 def wants_json() -> bool:
@@ -88,7 +57,7 @@ def answer(slug: str, name: str, message: str, category: str):
             message=message,
             category=category,
             toggle=str(toggle(slug, name, next=back or "")) if name else "",
-            tray=str(tray_link()),
+            tray=str(tray_link(tray)),
         )
     flash(message, category)
     return redirect(back or compare_tray.current_tray().url, code=303)

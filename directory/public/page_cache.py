@@ -1,9 +1,10 @@
-"""Whole public pages, rendered once and served to every visitor who would see the same.
+"""Whole public pages, rendered once and served to every visitor.
 
-A visitor sees the shared page when nothing on it is theirs: not signed in, an empty
-compare list, no message waiting to be shown.  Such pages differ between visitors only in
-the CSRF token of their forms, so a page is stored with a marker in the token's place and
-each visitor's own token is put back when it is served.
+A page is rendered to be shared (`visitor_parts.render_shared`): as a signed-out visitor
+with nothing on their compare list sees it, with the parts that are a visitor's own (the
+header's account links, waiting messages, each "add to compare" control, CSRF tokens)
+cut out.  Each visitor is served the stored page with their own parts put back, so a
+signed-in visitor, or one comparing therapists, gets the same stored page as anyone.
 
 Every page belongs to a *subject* (one therapist's profile, the search index).  A subject
 has a generation, a token replaced after every commit that changed what its pages show
@@ -24,21 +25,18 @@ import uuid
 from collections.abc import Callable
 
 import redis
-from flask import Flask, current_app, request, session
-from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
+from flask import Flask, current_app, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from directory.extensions import db
-from directory.public.compare_tray import current_tray
+from directory.public import visitor_parts
 
 log = logging.getLogger(__name__)
 
-CSRF_MARKER = "\x00csrf-token\x00"  # never produced by a template: it escapes NUL
 # Bumped whenever templates or this format change shape, so that during a rolling deploy
 # old and new workers sharing one Redis never serve each other's pages.
-FORMAT = 2
+FORMAT = 3
 MAX_PATH_LENGTH = 1024
 _CHANGED = "shared_page_subjects_changed"
 _EXTENSION = "shared_pages"
@@ -50,16 +48,17 @@ def init_app(app: Flask, session_class: type[Session]) -> None:
     if url and seconds > 0:
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
     app.extensions[_EXTENSION] = client
+    visitor_parts.init_app(app)
     if not event.contains(session_class, "after_commit", _bump_after_commit):
         event.listen(session_class, "after_commit", _bump_after_commit)
         event.listen(session_class, "after_soft_rollback", _forget_after_rollback)
 
 
 def serve(subject: str, render: Callable[[], str]) -> str:
-    """This request's page of `subject`: the stored one when this visitor may share it and
-    it is current, else render() (stored for the next visitor when it may be shared)."""
+    """This request's page of `subject`: the stored one when it is current, else render()
+    (stored for the next visitor); either way with this visitor's own parts."""
     client: redis.Redis | None = current_app.extensions[_EXTENSION]
-    if client is None or not _may_share() or len(request.full_path) > MAX_PATH_LENGTH:
+    if client is None or len(request.full_path) > MAX_PATH_LENGTH:
         return render()
     generation_key, page_key = _generation_key(subject), _page_key(subject)
     try:
@@ -72,15 +71,16 @@ def serve(subject: str, render: Callable[[], str]) -> str:
         return render()
     tag = generation + b"\n" if generation else None
     if tag and stored and stored.startswith(tag):
-        return _personalise(stored[len(tag) :].decode())
-    page = render()
+        return visitor_parts.SharedPage.loads(stored[len(tag) :]).for_visitor()
+    shared = visitor_parts.render_shared(render)
+    if shared is None:
+        return render()
     if tag:
-        shared = page.replace(generate_csrf(), CSRF_MARKER) if "csrf_token" in page else page
         try:
-            client.set(page_key, tag + shared.encode(), ex=_page_seconds())
+            client.set(page_key, tag + shared.dumps(), ex=_page_seconds())
         except redis.RedisError:
             log.warning("shared pages: could not store a page", exc_info=True)
-    return page
+    return shared.for_visitor()
 
 
 def profile_subject(slug: str) -> str:
@@ -110,20 +110,6 @@ def forget(*subjects: str) -> None:
     except redis.RedisError:
         # Pages of these subjects may be served until they expire; say so loudly.
         log.error("shared pages: could not start new generations of %s", subjects, exc_info=True)
-
-
-def _personalise(page: str) -> str:
-    """The stored page with this visitor's CSRF token in its forms."""
-    return page.replace(CSRF_MARKER, generate_csrf()) if CSRF_MARKER in page else page
-
-
-def _may_share() -> bool:
-    """Whether nothing on this visitor's page is theirs but the CSRF token."""
-    return (
-        not current_user.is_authenticated
-        and not session.get("_flashes")
-        and current_tray().count == 0
-    )
 
 
 def _generation_key(subject: str) -> str:

@@ -1,6 +1,7 @@
-"""Two signed-out visitors: the second is served the profile the first one's visit stored,
-adds the therapist to compare with the token in that page, and from then on gets pages of
-their own, while the first still gets the shared ones."""
+"""Two visitors of shared pages: the second is served the profile the first one's visit
+stored, adds the therapist to compare with the token in that page, signs in, and keeps
+getting the stored pages with their own list, name and forms, while the first still sees
+the signed-out pages with nothing of the second's on them."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 from directory.extensions import db
 from directory.public import view_counts
 from directory.therapists.models import TherapistDailyViews
-from tests.factories import create_clinic, create_therapist
+from tests.factories import PASSWORD, create_clinic, create_therapist, create_user
 from tests.public.builders import give_terms, index, publish
 from tests.support import loopback_url, serving
 
@@ -38,6 +39,8 @@ def john(app) -> None:
         give_terms(therapist, ("thai", "deep-tissue"), ("upper-back-pain",), ("en",))
         publish(therapist, 5, 4)
         index(therapist)
+        create_user("sam@example.com", display_name="Sam Signedin")
+        db.session.commit()
         db.session.remove()
 
 
@@ -65,7 +68,21 @@ def test_a_shared_profile_still_takes_each_visitors_own_actions(
     card = second.locator("article.result-card", has_text="John Wintertime")
     expect(card.get_by_role("button", name="Remove from compare")).to_be_visible()
 
+    second.get_by_role("link", name="Sign in").click()
+    second.get_by_label("Email").fill("sam@example.com")
+    second.get_by_label("Password").fill(PASSWORD)
+    second.locator("main").get_by_role("button", name="Sign in").click()
+    second.goto(url + "/therapists?q=upper+back+pain")  # the stored page, with their header
+    header = second.locator("header.site-header")
+    expect(header.get_by_role("link", name="Sam Signedin")).to_be_visible()
+    expect(header.locator(".compare-count")).to_have_text("1")
+    expect(card.get_by_role("button", name="Remove from compare")).to_be_visible()
+    second.screenshot(path=artifacts_dir / f"shared-search-signed-in-{kind}.png", full_page=True)
+    header.get_by_role("button", name="Sign out").click()  # its token is this visitor's
+    expect(second.get_by_role("link", name="Sign in")).to_be_visible()
+
     first.goto(url + "/therapists?q=upper+back+pain")
+    expect(first.get_by_text("Sam Signedin")).to_have_count(0)
     card = first.locator("article.result-card", has_text="John Wintertime")
     expect(card.get_by_role("button", name="Add to compare")).to_be_visible()
     expect(first.locator("header.site-header [data-compare-tray]")).to_be_hidden()

@@ -1,5 +1,5 @@
-"""Shared pages: a signed-out visitor with nothing of their own on the page gets the page
-stored in Redis, with their own CSRF token, until what it shows changes."""
+"""Shared pages: every visitor gets the page stored in Redis, with their own header,
+messages, compare controls and CSRF token, until what it shows changes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask import request
 from sqlalchemy import event
 
 from directory.extensions import db
-from directory.public import page_cache
+from directory.public import page_cache, visitor_parts
 from directory.reviews.responses import post_reply
 from directory.taxonomy.models import Modality
 from directory.therapists import services as therapists
@@ -74,7 +74,7 @@ def test_a_second_visitor_gets_the_stored_profile_with_a_token_of_their_own(clie
     first_tokens, second_tokens = set(TOKEN.findall(first)), set(TOKEN.findall(second))
     assert len(first_tokens) == len(second_tokens) == 1
     assert first_tokens != second_tokens
-    assert page_cache.CSRF_MARKER not in second
+    assert visitor_parts.CSRF_MARKER not in second
     with second_client.session_transaction() as session:
         assert session.get("csrf_token")  # the token in the page is this visitor's
 
@@ -134,29 +134,69 @@ def test_a_rolled_back_change_keeps_the_stored_page(client):
     assert queries == 0
 
 
-def test_signed_in_visitors_and_those_with_a_compare_list_get_their_own_page(client, redis_app):
-    john()
-    visit(client)  # stored for signed-out visitors
-
-    user = create_user(display_name="Sam Signedin")
+def sign_in(redis_app, name: str):
+    user = create_user(display_name=name)
     db.session.commit()
     member = redis_app.test_client()
     member.post("/sign-in", data={"email": user.email, "password": PASSWORD})
-    page, queries = visit(member)
-    assert queries > 0
-    assert "Sam Signedin" in page
+    member.get("/")  # where the "signed in" message is shown
+    return member
 
-    comparing = redis_app.test_client()
-    comparing.post("/compare/add", data={"slug": "john-wintertime"})
-    comparing.get(PROFILE)  # shows the "added" message once
-    page, queries = visit(comparing)
-    assert queries > 0
-    assert "Remove from compare" in page
 
-    # and the stored page is still the one for everyone else
+def test_a_signed_in_visitor_gets_the_stored_page_with_their_own_header(client, redis_app):
+    john()
+    shared, _ = visit(client)  # stored by a signed-out visitor
+    member = sign_in(redis_app, "Sam Signedin")
+
+    db.session.commit()
+    with statements() as seen:
+        page = member.get(PROFILE).get_data(as_text=True)
+    # Who they are is looked up; the page itself is the stored one.
+    assert seen and not [s for s in seen if "therapist" in s or "review" in s]
+    assert "Sam Signedin" in page and "Sign out" in page and "Sign in</a>" not in page
+    outside_header = without_tokens(page.replace(header(page), ""))
+    assert outside_header == without_tokens(shared.replace(header(shared), ""))
+
+
+def test_a_page_stored_from_a_signed_in_visit_shows_nothing_of_theirs_to_others(client, redis_app):
+    john()
+    member = sign_in(redis_app, "Sam Signedin")
+    member.post("/compare/add", data={"slug": "john-wintertime"})
+    page, queries = visit(member)  # rendered for this visit, and stored
+    assert queries > 1
+    assert "Sam Signedin" in page and "Remove from compare" in page
+
     page, queries = visit(redis_app.test_client())
     assert queries == 0
-    assert "Add to compare" in page and "Sam Signedin" not in page
+    assert "Sam Signedin" not in page and "Sign out" not in page
+    assert "Add to compare" in page and "Remove from compare" not in page
+    assert "is on your compare list" not in page
+
+
+def test_a_visitor_comparing_therapists_gets_the_stored_page_with_their_own_controls(client):
+    therapist = john()
+    create_therapist(therapist.clinic, "Ann Other", slug="ann-other")
+    db.session.commit()
+    visit(client, PROFILE)
+
+    client.post("/compare/add", data={"slug": "john-wintertime", "next": PROFILE})
+    page, queries = visit(client)  # after the redirect back: the stored page, and the message
+    assert queries == 0
+    assert "John Wintertime is on your compare list. Add one more to compare." in page
+    assert "Remove from compare" in page
+    assert re.search(r'<li data-compare-tray>\s*<a href="/compare\?t=john-wintertime"', page)
+
+    page, queries = visit(client)
+    assert queries == 0
+    assert "is on your compare list" not in page  # a message is shown once
+    assert "Remove from compare" in page
+
+    page, _ = visit(client, "/therapists/ann-other")
+    assert "Add to compare" in page and "Remove from compare" not in page
+
+
+def header(page: str) -> str:
+    return re.search(r"<header class=\"site-header.*?</header>", page, re.S).group(0)
 
 
 def test_search_pages_are_shared_until_the_index_changes(client):

@@ -1,0 +1,202 @@
+"""The parts of a page that are the visitor's own, cut out so that the rest can be shared.
+
+Three things on a public page differ between visitors besides the CSRF token of its
+forms: the header's account links and compare link, the messages waiting to be shown,
+and the state of each "add to compare" control.  Templates write each of them as
+`visitor_part(kind, ...)`.  Rendered for one visitor, that is simply the visitor's part.
+Rendered to be shared (`render_shared`), it is a hole: a marker in the page, with the
+part as the *default visitor* sees it (signed out, nothing on their compare list, no
+message waiting) kept beside it.  `SharedPage.for_visitor()` then gives any visitor the
+page: the default part wherever theirs is the same, their own where it is not.
+
+While a shared page renders, its templates see the default visitor everywhere (a
+signed-out `current_user`, no flashed messages), so a template that shows something
+personal outside a part shows the signed-out version, never one visitor's to another.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from flask import (
+    Flask,
+    g,
+    get_flashed_messages,
+    get_template_attribute,
+    request,
+    session,
+    url_for,
+)
+from flask_login import AnonymousUserMixin, current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from directory.public.compare_tray import CompareTray, current_tray
+
+MACROS = "_macros/visitor.html"
+COMPARE_MACROS = "_macros/compare.html"
+CSRF_MARKER = "\x00csrf-token\x00"  # no page holds a NUL: every input refuses one
+_HOLE = re.compile("\x00([0-9]+)\x00")
+_HOLES = "visitor_parts_holes"  # on g: the holes of the shared page being rendered
+_CONTROLS = "visitor_parts_compare_controls"  # on g: per `next` and token, made once
+
+
+@dataclass(frozen=True)
+class Visitor:
+    user: Any
+    tray: CompareTray
+    has_messages: bool
+
+    @property
+    def is_default(self) -> bool:
+        return not (self.user.is_authenticated or self.tray.count or self.has_messages)
+
+    def messages(self) -> list[tuple[str, str]]:
+        """The messages waiting for this visitor (shown once: reading them clears them)."""
+        return get_flashed_messages(with_categories=True) if self.has_messages else []
+
+
+DEFAULT_VISITOR = Visitor(user=AnonymousUserMixin(), tray=CompareTray(()), has_messages=False)
+
+
+def current_visitor() -> Visitor:
+    if g.get(_HOLES) is not None:
+        return DEFAULT_VISITOR
+    return Visitor(
+        user=current_user, tray=current_tray(), has_messages=bool(session.get("_flashes"))
+    )
+
+
+@dataclass(frozen=True)
+class CompareControls:
+    """What every "add to compare" form of a page shares, worked out once per page (a
+    search page shows twenty)."""
+
+    csrf_token: str
+    next: str
+    add_url: str
+    remove_url: str
+
+
+def compare_controls(next: str) -> CompareControls:
+    token = generate_csrf()
+    known = g.setdefault(_CONTROLS, {})
+    if (next, token) not in known:
+        known[next, token] = CompareControls(
+            csrf_token=token,
+            next=next,
+            add_url=url_for("compare.add"),
+            remove_url=url_for("compare.remove"),
+        )
+    return known[next, token]
+
+
+class _Part(NamedTuple):
+    render: Callable[..., str]  # (visitor, *args) -> HTML
+    differs: Callable[..., bool]  # (visitor, *args) -> whether it is not the default's
+
+
+def _macro(name: str, template: str = MACROS) -> Callable[..., str]:
+    return get_template_attribute(template, name)
+
+
+_PARTS: dict[str, _Part] = {
+    "account": _Part(
+        render=lambda visitor: _macro("account")(visitor.user, visitor.tray),
+        differs=lambda visitor: bool(visitor.user.is_authenticated or visitor.tray.count),
+    ),
+    "messages": _Part(
+        render=lambda visitor: _macro("messages")(visitor.messages()),
+        differs=lambda visitor: visitor.has_messages,
+    ),
+    "compare_toggle": _Part(
+        render=lambda visitor, slug, name, next: _macro("compare_toggle_form", COMPARE_MACROS)(
+            slug, name, slug in visitor.tray, compare_controls(next)
+        ),
+        differs=lambda visitor, slug, name, next: slug in visitor.tray,
+    ),
+}
+
+
+def part(kind: str, *args: str) -> Markup:
+    """The template global `visitor_part`: this visitor's part, or, while a shared page
+    renders, a hole in its place."""
+    holes: list | None = g.get(_HOLES)
+    if holes is None:
+        return Markup(_PARTS[kind].render(current_visitor(), *args))
+    holes.append([kind, list(args), str(_PARTS[kind].render(DEFAULT_VISITOR, *args))])
+    return Markup(f"\x00{len(holes) - 1}\x00")
+
+
+def this_page() -> str:
+    """Where a form on this page sends the visitor back to."""
+    return request.full_path.rstrip("?")
+
+
+@dataclass(frozen=True)
+class SharedPage:
+    texts: list[str]  # the page around its holes: one more than there are holes
+    holes: list[list]  # [kind, args, the default visitor's part]
+
+    def for_visitor(self) -> str:
+        """The page for this request's visitor, with their own parts and CSRF token."""
+        visitor = current_visitor()
+        pieces = [self.texts[0]]
+        for (kind, args, default), text in zip(self.holes, self.texts[1:], strict=True):
+            if visitor.is_default or not _PARTS[kind].differs(visitor, *args):
+                pieces.append(default)
+            else:
+                pieces.append(_PARTS[kind].render(visitor, *args))
+            pieces.append(text)
+        page = "".join(pieces)
+        return page.replace(CSRF_MARKER, generate_csrf()) if CSRF_MARKER in page else page
+
+    def dumps(self) -> bytes:
+        return json.dumps([self.texts, self.holes], separators=(",", ":")).encode()
+
+    @classmethod
+    def loads(cls, data: bytes) -> SharedPage:
+        texts, holes = json.loads(data)
+        return cls(texts, holes)
+
+
+def render_shared(render: Callable[[], str]) -> SharedPage | None:
+    """render() as the default visitor with every part a hole, or None when its text
+    cannot be told from the holes (a NUL no input lets in)."""
+    holes: list[list] = []
+    setattr(g, _HOLES, holes)
+    try:
+        page = render()
+    finally:
+        g.pop(_HOLES, None)
+    pieces = _HOLE.split(page)
+    texts, numbers = pieces[::2], pieces[1::2]
+    if numbers != [str(n) for n in range(len(holes))] or any("\x00" in t for t in texts):
+        return None
+    has_forms = "csrf_token" in page or any("csrf_token" in default for *_, default in holes)
+    token = generate_csrf() if has_forms else None
+    if token:
+        texts = [text.replace(token, CSRF_MARKER) for text in texts]
+        holes = [[kind, args, default.replace(token, CSRF_MARKER)] for kind, args, default in holes]
+    return SharedPage(texts, holes)
+
+
+def _default_visitor_context() -> dict[str, Any]:
+    if g.get(_HOLES) is None:
+        return {}
+    return {"current_user": DEFAULT_VISITOR.user, "get_flashed_messages": _no_messages}
+
+
+def _no_messages(*args, **kwargs) -> list:
+    return []
+
+
+def init_app(app: Flask) -> None:
+    # After Flask-Login's, so that it overrides current_user while a shared page renders.
+    app.context_processor(_default_visitor_context)
+    app.add_template_global(part, "visitor_part")
+    app.add_template_global(this_page)
