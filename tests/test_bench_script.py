@@ -142,6 +142,7 @@ def figures() -> report.Figures:
                 celery_rss_mb=[],
                 shared_categories=shared,
                 shared_profile=summary(1.0, 2.0, 3.0, 1500),
+                signed_in_profile=summary(1.5, 2.5, 3.5, 900),
             )
         ),
     )
@@ -182,6 +183,10 @@ def test_targets_are_judged_from_the_figures():
     assert "search throughput, mixed, shared pages" not in verdicts  # not measured
     assert verdicts["profile throughput, rendered"] is True
     assert verdicts["profile throughput, shared pages"] is True
+    assert verdicts["profile throughput, shared pages, signed in"] is False  # 900
+    assert "search throughput, mixed, shared pages, signed in" not in verdicts
+    # Shared pages are judged against the SQL of the same searches, rendered: 1.0 - 2.0.
+    assert verdicts["HTTP p50 (one client, shared pages) minus SQL p50 (warm)"] is True
     assert verdicts["approval to visible in search, p95"] is False
     assert verdicts["full reindex"] is True
     assert verdicts["Celery worker RSS (largest process)"] is None

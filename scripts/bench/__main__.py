@@ -19,7 +19,7 @@ from pathlib import Path
 import redis
 
 from scripts.bench import mix as query_mix
-from scripts.bench import quick, report, steps
+from scripts.bench import quick, report, steps, visitor
 from scripts.bench.database import FULL, SMALL, owner_engine, prepare
 from scripts.bench.freshness import measure_approvals
 from scripts.bench.processes import ROOT, children, memory, start_celery, start_gunicorn
@@ -34,6 +34,7 @@ DOC_KEYS = ("full", "small")
 SHARED_PAGE_SECONDS = 300  # the production default
 MIXED_ROW = "all searches, mixed"
 PROFILE_ROW = "profile page (counts a view)"
+SIGNED_IN = ", signed in, 2 on their compare list"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -288,6 +289,19 @@ def main(argv: list[str] | None = None) -> int:
         )
         shared_rows.append(shared_profile.row(PROFILE_ROW))
 
+        say("the same, as a signed-in visitor comparing two therapists")
+        cookie = visitor.signed_in_cookie(apps[1], steps.HOST, options.port, slugs[:2])
+        signed_in_mixed = None
+        if search_path:
+            signed_in_mixed = steps.http_load(
+                options.port, mixed_paths, options.clients, duration, meter, cookie
+            )
+            shared_rows.append(signed_in_mixed.row(MIXED_ROW + SIGNED_IN))
+        signed_in_profile = steps.http_load(
+            options.port, profile_paths, options.clients, duration, meter, cookie
+        )
+        shared_rows.append(signed_in_profile.row(PROFILE_ROW + SIGNED_IN))
+
         say(f"approval to visible in search, {options.approvals} rounds")
         fresh = measure_approvals(apps[1], options.approvals)
         freshness = summarise(fresh.delays)
@@ -312,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
             "profile page": profile,
             "all searches, mixed, shared pages": shared_mixed,
             "profile page, shared pages": shared_profile,
+            "all searches, mixed, shared pages" + SIGNED_IN: signed_in_mixed,
+            "profile page, shared pages" + SIGNED_IN: signed_in_profile,
         },
         fresh,
         searched=bool(search_path),
@@ -361,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
                 shared_categories=shared_categories,
                 shared_mixed=shared_mixed.summary if shared_mixed else None,
                 shared_profile=shared_profile.summary,
+                signed_in_mixed=signed_in_mixed.summary if signed_in_mixed else None,
+                signed_in_profile=signed_in_profile.summary,
             ),
             clients=options.clients,
         ),

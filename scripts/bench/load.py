@@ -63,16 +63,25 @@ def _cpu_seconds() -> float:
     return times.user + times.system
 
 
-def request(connection: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+def request(
+    connection: http.client.HTTPConnection, path: str, cookie: str = ""
+) -> tuple[int, bytes]:
     """GET path on a keep-alive connection; the body is read whole, as a browser would."""
-    connection.request("GET", path, headers={"Accept": "text/html"})
+    headers = {"Accept": "text/html", **({"Cookie": cookie} if cookie else {})}
+    connection.request("GET", path, headers=headers)
     response = connection.getresponse()
     body = response.read()
     return response.status, body
 
 
 def run_client(
-    host: str, port: int, paths: list[str], offset: int, start_at: float, duration: float
+    host: str,
+    port: int,
+    paths: list[str],
+    offset: int,
+    start_at: float,
+    duration: float,
+    cookie: str = "",
 ) -> LoadResult:
     """One client: loop over `paths` from `offset` until the window closes."""
     result = LoadResult(duration=duration, clients=1)
@@ -90,7 +99,7 @@ def run_client(
         index += 1
         began, t0 = time.time(), time.perf_counter()
         try:
-            status, _body = request(connection, path)
+            status, _body = request(connection, path, cookie)
         except (OSError, http.client.HTTPException) as error:
             connection.close()  # the next request opens a fresh connection
             if began >= start_at:
@@ -115,9 +124,10 @@ def _client_process(queue, *args) -> None:
 
 
 def run_load(
-    host: str, port: int, paths: list[str], *, clients: int, duration: float
+    host: str, port: int, paths: list[str], *, clients: int, duration: float, cookie: str = ""
 ) -> LoadResult:
-    """Run `clients` processes against `paths` for `duration` seconds after a warm-up."""
+    """Run `clients` processes against `paths` for `duration` seconds after a warm-up,
+    each sending `cookie` (one visitor's session) when given."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     start_at = time.time() + START_MARGIN_SECONDS + WARMUP_SECONDS
@@ -125,7 +135,7 @@ def run_load(
     processes = [
         context.Process(
             target=_client_process,
-            args=(queue, host, port, paths, i * step, start_at, duration),
+            args=(queue, host, port, paths, i * step, start_at, duration, cookie),
             daemon=True,
         )
         for i in range(clients)

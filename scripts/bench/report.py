@@ -237,9 +237,12 @@ def render_block(figures: Figures) -> str:
     shared = shared_table(figures)
     if shared:
         parts += [
-            "Shared pages on (the production setting): the same searches and profiles, a",
-            "signed-out visitor's page served from Redis while the index (or the profile) is",
-            "unchanged.  The mix repeats its searches, so after the warm-up pass these are hits.",
+            "Shared pages on (the production setting): the same searches and profiles, the",
+            "stored page served from Redis while the index (or the profile) is unchanged, with",
+            "the visitor's own parts put back.  The mix repeats its searches, so after the",
+            "warm-up pass these are hits.  Rows marked \"signed in\" send one signed-in",
+            "visitor's cookie, with two therapists on their compare list: their name, compare",
+            "link and two \"remove\" controls are rendered into every stored page.",
             "",
             shared,
             "",

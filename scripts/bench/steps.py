@@ -123,10 +123,15 @@ class HttpFigures:
 
 
 def http_load(
-    port: int, paths: list[str], clients: int, duration: float, meter: CpuMeter | None = None
+    port: int,
+    paths: list[str],
+    clients: int,
+    duration: float,
+    meter: CpuMeter | None = None,
+    cookie: str = "",
 ) -> HttpFigures:
     before = meter.read() if meter else None
-    result: LoadResult = run_load(HOST, port, paths, clients=clients, duration=duration)
+    result = run_load(HOST, port, paths, clients=clients, duration=duration, cookie=cookie)
     cpu_ms = None
     if meter and result.answered:
         used = meter.since(before)
