@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from flask import (
@@ -139,29 +140,41 @@ def this_page() -> str:
 
 @dataclass(frozen=True)
 class SharedPage:
-    texts: list[str]  # the page around its holes: one more than there are holes
-    holes: list[list]  # [kind, args, the default visitor's part]
+    """A page as the default visitor sees it, CSRF tokens marked, and where its holes are.
+
+    Stored as one line of JSON (the holes) and the page itself, so that serving the
+    default visitor only decodes the page and puts their token in.
+    """
+
+    page: str
+    holes_json: bytes  # [[kind, args, start, end], ...]: the default part is page[start:end]
+
+    @cached_property
+    def holes(self) -> list[list]:
+        return json.loads(self.holes_json)
 
     def for_visitor(self) -> str:
         """The page for this request's visitor, with their own parts and CSRF token."""
         visitor = current_visitor()
-        pieces = [self.texts[0]]
-        for (kind, args, default), text in zip(self.holes, self.texts[1:], strict=True):
-            if visitor.is_default or not _PARTS[kind].differs(visitor, *args):
-                pieces.append(default)
-            else:
-                pieces.append(_PARTS[kind].render(visitor, *args))
-            pieces.append(text)
-        page = "".join(pieces)
+        page = self.page if visitor.is_default else self._with_parts_of(visitor)
         return page.replace(CSRF_MARKER, generate_csrf()) if CSRF_MARKER in page else page
 
+    def _with_parts_of(self, visitor: Visitor) -> str:
+        pieces, done = [], 0
+        for kind, args, start, end in self.holes:
+            part = _PARTS[kind]
+            if part.differs(visitor, *args):
+                pieces += [self.page[done:start], part.render(visitor, *args)]
+                done = end
+        return "".join([*pieces, self.page[done:]])
+
     def dumps(self) -> bytes:
-        return json.dumps([self.texts, self.holes], separators=(",", ":")).encode()
+        return self.holes_json + b"\n" + self.page.encode()
 
     @classmethod
     def loads(cls, data: bytes) -> SharedPage:
-        texts, holes = json.loads(data)
-        return cls(texts, holes)
+        holes_json, _, page = data.partition(b"\n")
+        return cls(page.decode(), holes_json)
 
 
 def render_shared(render: Callable[[], str]) -> SharedPage | None:
@@ -179,10 +192,18 @@ def render_shared(render: Callable[[], str]) -> SharedPage | None:
         return None
     has_forms = "csrf_token" in page or any("csrf_token" in default for *_, default in holes)
     token = generate_csrf() if has_forms else None
-    if token:
-        texts = [text.replace(token, CSRF_MARKER) for text in texts]
-        holes = [[kind, args, default.replace(token, CSRF_MARKER)] for kind, args, default in holes]
-    return SharedPage(texts, holes)
+
+    def marked(html: str) -> str:
+        return html.replace(token, CSRF_MARKER) if token else html
+
+    assembled, places, length = [marked(texts[0])], [], len(marked(texts[0]))
+    for (kind, args, default), text in zip(holes, texts[1:], strict=True):
+        default, text = marked(default), marked(text)
+        places.append([kind, args, length, length + len(default)])
+        assembled += [default, text]
+        length += len(default) + len(text)
+    holes_json = json.dumps(places, separators=(",", ":")).encode()
+    return SharedPage("".join(assembled), holes_json)
 
 
 def _default_visitor_context() -> dict[str, Any]:

@@ -92,6 +92,18 @@ def describe_machine(server_version: str) -> str:
     )
 
 
+def cpu_ticks() -> tuple[int, int]:
+    """(all CPU time, time stolen by the hypervisor) since boot, in clock ticks."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    return sum(fields), fields[7]
+
+
+def stolen_share(since: tuple[int, int]) -> float:
+    """The share of CPU time the hypervisor gave to other machines since `since`."""
+    total, stolen = cpu_ticks()
+    return (stolen - since[1]) / max(1, total - since[0])
+
+
 def describe_server(options: argparse.Namespace) -> str:
     kind = (
         f"gthread, {options.threads} threads each" if options.worker_class == "gthread" else "sync"
@@ -127,6 +139,7 @@ def run_notes(
     searched: bool,
     options: argparse.Namespace,
     run_dir: Path,
+    stolen: float,
 ) -> list[str]:
     """The remarks under a run's tables: failures, machine load, generator, approvals."""
     failed = [(c.name, c.failure_kinds) for c in categories if c.failure_kinds]
@@ -147,6 +160,8 @@ def run_notes(
         *notes,
         f"Load average {os.getloadavg()[0]:.1f} at the end of the run: other work on the "
         "machine shares its CPUs with the server, PostgreSQL and the clients.",
+        f"CPU time stolen by the hypervisor for other machines: {stolen:.0%} of the run "
+        "(from /proc/stat; figures from runs with more of it are slower throughout).",
         f"The load generator's client processes used {generator:.2f} CPU-seconds per second "
         f"at most, on the same {os.cpu_count()} CPUs as the server and PostgreSQL.",
         f"Approval rounds: {len(fresh.delays)} measured, {fresh.timeouts} timed out (10 s); "
@@ -160,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     size = SMALL if options.small else FULL
     duration = options.duration or (5.0 if options.small else 10.0)
     say = Progress()
+    ticks_at_start = cpu_ticks()
     run_dir = ROOT / "instance" / "bench" / size.database
     (run_dir / "mail").mkdir(parents=True, exist_ok=True)
     say(f"logs in {run_dir}")
@@ -333,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
         searched=bool(search_path),
         options=options,
         run_dir=run_dir,
+        stolen=stolen_share(ticks_at_start),
     )
     figures = report.Figures(
         size_label=f"{size.therapists:,} therapists / {size.reviews:,} reviews",
