@@ -8,6 +8,8 @@ from datetime import date, datetime
 from flask import Flask
 from markupsafe import Markup, escape
 
+from directory.core.urls import slug_urls
+
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
@@ -62,3 +64,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(linkify)
     app.add_template_global(plural)
     app.add_template_global(rating_summary)
+    app.add_template_global(slug_urls)

@@ -43,14 +43,27 @@ COMPARE_MACROS = "_macros/compare.html"
 CSRF_MARKER = "\x00csrf-token\x00"  # no page holds a NUL: every input refuses one
 _HOLE = re.compile("\x00([0-9]+)\x00")
 _HOLES = "visitor_parts_holes"  # on g: the holes of the shared page being rendered
-_CONTROLS = "visitor_parts_compare_controls"  # on g: per `next` and token, made once
+_CONTROLS = "visitor_parts_compare_controls"  # on g: per `next`, made once a request
 
 
-@dataclass(frozen=True)
 class Visitor:
-    user: Any
-    tray: CompareTray
-    has_messages: bool
+    """Who a page is for.  Each fact is looked up when a part first needs it (a search
+    page's twenty compare controls need only the compare list)."""
+
+    def __init__(self, **known: Any):
+        self.__dict__.update(known)  # facts given here are never looked up
+
+    @cached_property
+    def user(self) -> Any:
+        return current_user
+
+    @cached_property
+    def tray(self) -> CompareTray:
+        return current_tray()
+
+    @cached_property
+    def has_messages(self) -> bool:
+        return bool(session.get("_flashes"))
 
     @property
     def is_default(self) -> bool:
@@ -65,11 +78,7 @@ DEFAULT_VISITOR = Visitor(user=AnonymousUserMixin(), tray=CompareTray(()), has_m
 
 
 def current_visitor() -> Visitor:
-    if g.get(_HOLES) is not None:
-        return DEFAULT_VISITOR
-    return Visitor(
-        user=current_user, tray=current_tray(), has_messages=bool(session.get("_flashes"))
-    )
+    return DEFAULT_VISITOR if g.get(_HOLES) is not None else Visitor()
 
 
 @dataclass(frozen=True)
@@ -84,16 +93,15 @@ class CompareControls:
 
 
 def compare_controls(next: str) -> CompareControls:
-    token = generate_csrf()
-    known = g.setdefault(_CONTROLS, {})
-    if (next, token) not in known:
-        known[next, token] = CompareControls(
-            csrf_token=token,
+    known = g.setdefault(_CONTROLS, {})  # emptied at the end of every request
+    if next not in known:
+        known[next] = CompareControls(
+            csrf_token=generate_csrf(),
             next=next,
             add_url=url_for("compare.add"),
             remove_url=url_for("compare.remove"),
         )
-    return known[next, token]
+    return known[next]
 
 
 class _Part(NamedTuple):
@@ -221,3 +229,9 @@ def init_app(app: Flask) -> None:
     app.context_processor(_default_visitor_context)
     app.add_template_global(part, "visitor_part")
     app.add_template_global(this_page)
+    app.teardown_request(_forget_controls)
+
+
+def _forget_controls(error: BaseException | None) -> None:
+    # A test's requests share its app context's g; no request sees another's token.
+    g.pop(_CONTROLS, None)
