@@ -196,15 +196,17 @@ def render_shared(render: Callable[[], str]) -> SharedPage | None:
         g.pop(_HOLES, None)
     pieces = _HOLE.split(page)
     texts, numbers = pieces[::2], pieces[1::2]
-    if numbers != [str(n) for n in range(len(holes))] or any("\x00" in t for t in texts):
+    defaults = [default for *_, default in holes]
+    if numbers != [str(n) for n in range(len(holes))] or any("\x00" in t for t in texts + defaults):
         return None
-    has_forms = "csrf_token" in page or any("csrf_token" in default for *_, default in holes)
+    has_forms = "csrf_token" in page or any("csrf_token" in default for default in defaults)
     token = generate_csrf() if has_forms else None
 
     def marked(html: str) -> str:
         return html.replace(token, CSRF_MARKER) if token else html
 
-    assembled, places, length = [marked(texts[0])], [], len(marked(texts[0]))
+    assembled, places = [marked(texts[0])], []
+    length = len(assembled[0])
     for (kind, args, default), text in zip(holes, texts[1:], strict=True):
         default, text = marked(default), marked(text)
         places.append([kind, args, length, length + len(default)])

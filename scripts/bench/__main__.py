@@ -92,6 +92,17 @@ def describe_machine(server_version: str) -> str:
     )
 
 
+def python_speed_ms() -> float:
+    """A fixed piece of pure Python work (best of 5, ms): how fast this CPU is right now,
+    so that runs at different hours, or on different machines, can be compared."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(range(10**6))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
 def cpu_ticks() -> tuple[int, int]:
     """(all CPU time, time stolen by the hypervisor) since boot, in clock ticks."""
     fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
@@ -140,6 +151,7 @@ def run_notes(
     options: argparse.Namespace,
     run_dir: Path,
     stolen: float,
+    speeds: tuple[float, float],
 ) -> list[str]:
     """The remarks under a run's tables: failures, machine load, generator, approvals."""
     failed = [(c.name, c.failure_kinds) for c in categories if c.failure_kinds]
@@ -162,6 +174,8 @@ def run_notes(
         "machine shares its CPUs with the server, PostgreSQL and the clients.",
         f"CPU time stolen by the hypervisor for other machines: {stolen:.0%} of the run "
         "(from /proc/stat; figures from runs with more of it are slower throughout).",
+        f"Python speed: `sum(range(10**6))` took {speeds[0]:.1f} ms at the start and "
+        f"{speeds[1]:.1f} ms at the end (best of 5; about 20 ms when this VM is quiet).",
         f"The load generator's client processes used {generator:.2f} CPU-seconds per second "
         f"at most, on the same {os.cpu_count()} CPUs as the server and PostgreSQL.",
         f"Approval rounds: {len(fresh.delays)} measured, {fresh.timeouts} timed out (10 s); "
@@ -175,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     size = SMALL if options.small else FULL
     duration = options.duration or (5.0 if options.small else 10.0)
     say = Progress()
-    ticks_at_start = cpu_ticks()
+    ticks_at_start, speed_at_start = cpu_ticks(), python_speed_ms()
     run_dir = ROOT / "instance" / "bench" / size.database
     (run_dir / "mail").mkdir(parents=True, exist_ok=True)
     say(f"logs in {run_dir}")
@@ -350,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
         options=options,
         run_dir=run_dir,
         stolen=stolen_share(ticks_at_start),
+        speeds=(speed_at_start, python_speed_ms()),
     )
     figures = report.Figures(
         size_label=f"{size.therapists:,} therapists / {size.reviews:,} reviews",

@@ -6,9 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests import support
+
+# Actions and assertions wait as long as each other: on a busy 2-CPU machine running the
+# whole suite, a page can take longer than Playwright's 5 s default for assertions.
+TIMEOUT_MS = 10_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -37,7 +42,7 @@ def page(artifacts_dir: Path):
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(TIMEOUT_MS)
         yield page
         context.close()
         browser.close()

@@ -43,6 +43,8 @@ def test_a_page_holding_a_nul_is_not_shared(app):
     with app.test_request_context("/"):
         assert visitor_parts.render_shared(lambda: "text \x00 with a NUL") is None
         assert visitor_parts.render_shared(lambda: "\x000\x00 a marker no part made") is None
+        in_a_part = "{{ visitor_part('compare_toggle', 'slug', 'A \\x00 name', '/') }}"
+        assert visitor_parts.render_shared(lambda: render_template_string(in_a_part)) is None
 
 
 def test_a_stored_page_reads_back_as_it_was_stored(app):
