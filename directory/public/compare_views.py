@@ -24,10 +24,10 @@ from directory.core.errors import BadParameter
 from directory.core.urls import same_site_path
 from directory.public import compare, compare_tray
 from directory.public.compare_tray import Added
+from directory.public.visitor_parts import COMPARE_MACROS
 from directory.therapists.queries import listed_therapist
 
 bp = Blueprint("compare", __name__)
-MACROS = "_macros/compare.html"
 
 
 def wants_json() -> bool:
@@ -47,8 +47,8 @@ def answer(slug: str, name: str, message: str, category: str):
     back = same_site_path(request.form.get("next"))
     if wants_json():
         tray = compare_tray.current_tray()
-        toggle = get_template_attribute(MACROS, "compare_toggle")
-        tray_link = get_template_attribute(MACROS, "compare_tray_link")
+        toggle = get_template_attribute(COMPARE_MACROS, "compare_toggle")
+        tray_link = get_template_attribute(COMPARE_MACROS, "compare_tray_link")
         return jsonify(
             slug=slug,
             in_comparison=slug in tray,

@@ -54,7 +54,10 @@ class Browser:
         return text
 
     def token(self, path: str) -> str:
-        return _TOKEN.search(self.send("GET", path)).group(1)
+        found = _TOKEN.search(self.send("GET", path))
+        if found is None:
+            raise RuntimeError(f"GET {path}: no form with a CSRF token on the page")
+        return found.group(1)
 
 
 def signed_in_cookie(app: Flask, host: str, port: int, compared: list[str]) -> str:
