@@ -50,7 +50,7 @@ def configure_extensions(app: Flask) -> None:
     from directory.core.database import configure_engine
     from directory.core.outbox import install_relay
     from directory.core.tenancy import install_row_level_security, install_tenant_filter
-    from directory.public import page_cache, view_counts
+    from directory.public import shared_store, view_counts, visitor_accounts, visitor_parts
     from directory.search import cache as search_cache
 
     db.init_app(app)
@@ -68,7 +68,9 @@ def configure_extensions(app: Flask) -> None:
     install_tenant_filter(FlaskSession)
     install_row_level_security(FlaskSession)
     search_cache.init_app(app, FlaskSession)
-    page_cache.init_app(app, FlaskSession)
+    shared_store.init_app(app, FlaskSession)
+    visitor_parts.init_app(app)
+    visitor_accounts.init_app(app, FlaskSession)
     view_counts.init_app(app)
     celery_init_app(app)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -32,11 +32,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import AnonymousUserMixin, current_user
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from directory.public.compare_tray import CompareTray, current_tray
+from directory.public.visitor_accounts import current_account
 
 MACROS = "_macros/visitor.html"
 COMPARE_MACROS = "_macros/compare.html"
@@ -55,7 +56,8 @@ class Visitor:
 
     @cached_property
     def user(self) -> Any:
-        return current_user
+        # A header needs only a snapshot of the account (visitor_accounts), not the row.
+        return current_account()
 
     @cached_property
     def tray(self) -> CompareTray:
@@ -90,6 +92,24 @@ class CompareControls:
     next: str
     add_url: str
     remove_url: str
+    _stamps: dict[bool, list[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def form(self, slug: str, name: str, chosen: bool) -> str:
+        """One therapist's form.  The macro runs once per page and state, with markers
+        where the slug and name go; each form then only puts its own in."""
+        stamp = self._stamps.get(chosen)
+        if stamp is None:
+            form = _macro("compare_toggle_form", COMPARE_MACROS)
+            stamp = _MARKS.split(str(form(_SLUG_MARK, _NAME_MARK, chosen, self)))
+            self._stamps[chosen] = stamp
+        values = {_SLUG_MARK: escape(slug), _NAME_MARK: escape(name)}
+        # Texts sit at the even places of the split, markers at the odd ones.
+        return "".join(piece if i % 2 == 0 else values[piece] for i, piece in enumerate(stamp))
+
+
+# No input holds a NUL (core.input_guard), so nothing else in a form can read as these.
+_SLUG_MARK, _NAME_MARK = "\x00compare-slug\x00", "\x00compare-name\x00"
+_MARKS = re.compile(f"({_SLUG_MARK}|{_NAME_MARK})")
 
 
 def compare_controls(next: str) -> CompareControls:
@@ -123,8 +143,8 @@ _PARTS: dict[str, _Part] = {
         differs=lambda visitor: visitor.has_messages,
     ),
     "compare_toggle": _Part(
-        render=lambda visitor, slug, name, next: _macro("compare_toggle_form", COMPARE_MACROS)(
-            slug, name, slug in visitor.tray, compare_controls(next)
+        render=lambda visitor, slug, name, next: compare_controls(next).form(
+            slug, name, slug in visitor.tray
         ),
         differs=lambda visitor, slug, name, next: slug in visitor.tray,
     ),

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from directory.accounts.models import User
 from directory.core.database import insert_or_on_conflict
 from directory.extensions import db
-from directory.public import page_cache
+from directory.public import page_cache, shared_store
 from directory.reviews.guards import works_at_clinic
 from directory.reviews.models import HelpfulVote, Review, ReviewState
 
@@ -61,5 +61,5 @@ def mark_helpful(review: Review, voter: str, user: User | None = None) -> bool:
         .where(Review.id == review.id, Review.clinic_id == review.clinic_id)
         .values(helpful_count=Review.helpful_count + 1)
     )
-    page_cache.changed(page_cache.profile_subject(review.therapist.slug))
+    shared_store.changed(page_cache.profile_subject(review.therapist.slug))
     return True

@@ -24,7 +24,7 @@ from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from directory.public import page_cache
+from directory.public import page_cache, shared_store
 
 GENERATION_KEY = "generation"
 # Bumped whenever the shape of a cached value changes, so that during a rolling deploy
@@ -137,7 +137,7 @@ def bump_generation() -> None:
     memo = _request_memo()
     if memo is not None:
         memo.pop(_REQUEST_GENERATION, None)
-    page_cache.forget(page_cache.SEARCH_SUBJECT)
+    shared_store.forget(page_cache.SEARCH_SUBJECT)
 
 
 def _new_token() -> str:

@@ -12,7 +12,7 @@ from flask import request
 from sqlalchemy import event
 
 from directory.extensions import db
-from directory.public import page_cache, visitor_parts
+from directory.public import page_cache, shared_store, visitor_parts
 from directory.reviews.responses import post_reply
 from directory.taxonomy.models import Modality
 from directory.therapists import services as therapists
@@ -226,7 +226,7 @@ def test_a_page_rendered_while_its_subject_changed_is_never_served(redis_app):
     def render_then_change(text: str):
         def render() -> str:
             # A commit lands while this request was still rendering the older data.
-            page_cache.forget("subject")
+            shared_store.forget("subject")
             return text
 
         return render

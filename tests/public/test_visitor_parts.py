@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from flask import flash, render_template_string, session
+from flask import flash, get_template_attribute, render_template_string, session
 from flask_login import login_user
 
 from directory.extensions import db
@@ -73,3 +73,14 @@ def test_on_a_shared_search_page_only_the_visitors_therapists_show_as_chosen(red
     cards = dict(re.findall(r'name="slug" value="([a-z-]+)">.*?(Add|Remove)', page, re.S))
     assert cards == {"john-wintertime": "Add", "ann-other": "Remove"}
     assert 'class="compare-count">1<' in page
+
+
+def test_a_compare_form_is_the_macros_own_for_any_name(app):
+    macro = get_template_attribute(visitor_parts.COMPARE_MACROS, "compare_toggle_form")
+    with app.test_request_context("/therapists?q=Compare-Slug-Mark"):
+        controls = visitor_parts.compare_controls("/therapists?q=compare-slug")
+        for chosen in (False, True):
+            for slug, name in [("ann-o-neil", "Ann <b>O'Neil</b> & co"), ("bo", "compare-name")]:
+                made = controls.form(slug, name, chosen)
+                assert made == str(macro(slug, name, chosen, controls))
+                assert "\x00" not in made

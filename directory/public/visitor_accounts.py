@@ -1,0 +1,97 @@
+"""Who a signed-in visitor is, as the parts of a stored page show them, without the database.
+
+A stored page costs a signed-out visitor one Redis round trip.  A signed-in visitor's
+header also shows their name, and a link to moderation if they moderate; Flask-Login
+would load their user row for that (a connection from the pool, a transaction, its
+tenancy settings, the query), which costs more than the rest of the page.  So what a
+header shows of an account is kept in the shared store as a snapshot, one subject per
+account, for whoever the signed session says is signed in.
+
+A snapshot is only made from the row Flask-Login loaded, that is, of an active user.
+Every commit that changes a user row starts a new generation of their subject, so the
+next request loads the row again (and a deactivated account is signed out at once).
+
+Nothing is decided from a snapshot but what a header shows: every view that acts for the
+user, or shows what is theirs, uses `current_user`, which is the row.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import redis
+from flask import Flask, g, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from directory.accounts.models import PlatformRole, User
+from directory.public import shared_store
+
+log = logging.getLogger(__name__)
+
+SNAPSHOT = "header:1"  # the snapshot's name in its subject; bumped when its fields change
+
+
+@dataclass(frozen=True)
+class AccountSnapshot:
+    """What a page's header shows of a signed-in account."""
+
+    display_name: str
+    platform_role: str | None
+
+    is_authenticated = True
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.platform_role in (PlatformRole.MODERATOR, PlatformRole.ADMIN)
+
+    def dumps(self) -> bytes:
+        return json.dumps(asdict(self), separators=(",", ":")).encode()
+
+    @classmethod
+    def loads(cls, data: bytes) -> AccountSnapshot:
+        fields = json.loads(data)
+        return cls(display_name=fields["display_name"], platform_role=fields["platform_role"])
+
+    @classmethod
+    def of(cls, user: User) -> AccountSnapshot:
+        return cls(display_name=user.display_name, platform_role=user.platform_role)
+
+
+def init_app(app: Flask, session_class: type[Session]) -> None:
+    if not event.contains(session_class, "after_flush", _note_changed_users):
+        event.listen(session_class, "after_flush", _note_changed_users)
+
+
+def account_subject(user_id: str) -> str:
+    return f"account:{user_id}"
+
+
+def current_account() -> Any:
+    """The visitor as a header shows them: the snapshot of their account when one is
+    current, else `current_user` (which loads the row; a snapshot of it is stored)."""
+    user_id = session.get("_user_id")
+    if user_id is None or "_login_user" in g or not shared_store.enabled():
+        return current_user  # signed out, or the row is loaded already: no query
+    subject = account_subject(str(user_id))
+    try:
+        generation, stored = shared_store.lookup(subject, SNAPSHOT)
+    except redis.RedisError:
+        log.warning("visitor accounts: Redis unavailable; loading the user", exc_info=True)
+        return current_user
+    if stored is not None:
+        return AccountSnapshot.loads(stored)
+    user = current_user._get_current_object()
+    if user.is_authenticated:
+        shared_store.store(subject, SNAPSHOT, generation, AccountSnapshot.of(user).dumps())
+    return user
+
+
+def _note_changed_users(session: Session, flush_context) -> None:
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, User) and instance.id is not None:
+            shared_store.changed(account_subject(str(instance.id)))
