@@ -217,3 +217,17 @@ def test_failures_are_described_by_status_and_error():
 def test_the_quick_table_shows_what_the_app_adds_to_the_sql():
     gaps = [quick.Gap("text + city", http_p50=9.4, sql_p50=2.4, search_p50=4.4)]
     assert quick.table(gaps).splitlines()[2] == "| text + city | 9.4 | 4.4 | 2.4 | 7.0 |"
+
+
+def test_the_warm_targets_come_first_and_first_renders_follow_for_reference():
+    targets = figures().targets
+    warm = [t.what for t in targets if t.warm]
+    first = [t.what for t in targets if not t.warm]
+    pages = [what for what in warm if what.startswith(("search", "any search", "profile"))]
+    assert pages and all("shared pages" in what for what in pages)
+    assert first and all("rendered" in what for what in first)
+    assert targets[: len(warm)] == [t for t in targets if t.warm]
+    block = report.render_block(figures())
+    warm_table = block.split("| target (from the issue)")[1].split("| first renders")[0]
+    assert "| full reindex |" in warm_table and ", rendered |" not in warm_table
+    assert "| profile throughput, rendered | ≥ 1000 req/s | 1,200 req/s | met |" in block
