@@ -175,7 +175,8 @@ def run_notes(
         f"CPU time stolen by the hypervisor for other machines: {stolen:.0%} of the run "
         "(from /proc/stat; figures from runs with more of it are slower throughout).",
         f"Python speed: `sum(range(10**6))` took {speeds[0]:.1f} ms at the start and "
-        f"{speeds[1]:.1f} ms at the end (best of 5; about 20 ms when this VM is quiet).",
+        f"{speeds[1]:.1f} ms at the end (best of 5; 13 to 20 ms when the machine is quiet, "
+        "25 to 32 ms when it ran 2 to 3 times slower).",
         f"The load generator's client processes used {generator:.2f} CPU-seconds per second "
         f"at most, on the same {os.cpu_count()} CPUs as the server and PostgreSQL.",
         f"Approval rounds: {len(fresh.delays)} measured, {fresh.timeouts} timed out (10 s); "
