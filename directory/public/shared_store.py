@@ -76,10 +76,11 @@ def store(subject: str, name: str, generation: bytes | None, value: bytes) -> No
         log.warning("shared store: could not store %s of %s", name, subject, exc_info=True)
 
 
-def changed(subject: str) -> None:
-    """Note that this transaction changes what `subject`'s values show; once it commits,
-    none of the values stored before is used again."""
-    db.session.info.setdefault(_CHANGED, set()).add(subject)
+def changed(subject: str, session: Session | None = None) -> None:
+    """Note that this transaction (of `session`, by default the app's) changes what
+    `subject`'s values show; once it commits, none of the values stored before is used
+    again."""
+    (db.session if session is None else session).info.setdefault(_CHANGED, set()).add(subject)
 
 
 def forget(*subjects: str) -> None:

@@ -94,4 +94,4 @@ def current_account() -> Any:
 def _note_changed_users(session: Session, flush_context) -> None:
     for instance in (*session.new, *session.dirty, *session.deleted):
         if isinstance(instance, User) and instance.id is not None:
-            shared_store.changed(account_subject(str(instance.id)))
+            shared_store.changed(account_subject(str(instance.id)), session)
