@@ -180,11 +180,11 @@ def test_targets_are_judged_from_the_figures():
     assert verdicts["search with a location filter, p95, 8 clients, shared pages"] is True
     assert verdicts["HTTP p50 (one client, rendered) minus SQL p50 (warm)"] is True  # 4.0 - 2.0
     assert verdicts["search throughput, mixed, rendered"] is None
-    assert "search throughput, mixed, shared pages" not in verdicts  # not measured
+    assert verdicts["search throughput, mixed, shared pages"] is None  # not measured
     assert verdicts["profile throughput, rendered"] is True
     assert verdicts["profile throughput, shared pages"] is True
     assert verdicts["profile throughput, shared pages, signed in"] is False  # 900
-    assert "search throughput, mixed, shared pages, signed in" not in verdicts
+    assert verdicts["search throughput, mixed, shared pages, signed in"] is None
     # Shared pages are judged against the SQL of the same searches, rendered: 1.0 - 2.0.
     assert verdicts["HTTP p50 (one client, shared pages) minus SQL p50 (warm)"] is True
     assert verdicts["approval to visible in search, p95"] is False
@@ -231,3 +231,21 @@ def test_the_warm_targets_come_first_and_first_renders_follow_for_reference():
     warm_table = block.split("| target (from the issue)")[1].split("| first renders")[0]
     assert "| full reindex |" in warm_table and ", rendered |" not in warm_table
     assert "| profile throughput, rendered | ≥ 1000 req/s | 1,200 req/s | met |" in block
+
+
+def test_a_run_without_shared_pages_leaves_the_warm_targets_not_measured():
+    targets = evaluate(
+        Measured(
+            categories=figures().categories,
+            mixed=None,
+            profile=None,
+            freshness=None,
+            reindex_seconds=12.0,
+            gunicorn_rss_mb=[],
+            celery_rss_mb=[],
+        )
+    )
+    warm = {t.what: t.met for t in targets if t.warm}
+    assert warm["any search, p95, one client, shared pages"] is None
+    assert warm["HTTP p50 (one client, shared pages) minus SQL p50 (warm)"] is None
+    assert warm["profile throughput, shared pages, signed in"] is None

@@ -76,7 +76,7 @@ def current_account() -> Any:
     current, else `current_user` (which loads the row; a snapshot of it is stored)."""
     user_id = session.get("_user_id")
     if user_id is None or "_login_user" in g or not shared_store.enabled():
-        return current_user  # signed out, or the row is loaded already: no query
+        return current_user  # signed out (no query), the row loaded already, or no store
     subject = account_subject(str(user_id))
     try:
         generation, stored = shared_store.lookup(subject, SNAPSHOT)
