@@ -92,6 +92,7 @@ def current_account() -> Any:
 
 
 def _note_changed_users(session: Session, flush_context) -> None:
-    for instance in (*session.new, *session.dirty, *session.deleted):
+    # A new account has no snapshot yet: only changed and deleted ones need forgetting.
+    for instance in (*session.dirty, *session.deleted):
         if isinstance(instance, User) and instance.id is not None:
             shared_store.changed(account_subject(str(instance.id)), session)

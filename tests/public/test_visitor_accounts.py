@@ -55,6 +55,15 @@ def test_a_deactivated_account_is_signed_out_at_once(member):
     assert "Sam Signedin" not in page and "Sign in</a>" in page
 
 
+def test_a_deleted_account_is_signed_out_at_once(member):
+    client, user = member
+    visit(client)
+    db.session.delete(user)
+    db.session.commit()
+    page, _ = visit(client)
+    assert "Sam Signedin" not in page and "Sign in</a>" in page
+
+
 def test_a_new_moderator_sees_the_moderation_link(member):
     client, user = member
     page, _ = visit(client)
