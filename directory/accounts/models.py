@@ -18,6 +18,9 @@ class PlatformRole(StrEnum):
     ADMIN = "admin"
 
 
+MODERATING_ROLES = (PlatformRole.MODERATOR, PlatformRole.ADMIN)
+
+
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -40,7 +43,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_moderator(self) -> bool:
-        return self.platform_role in (PlatformRole.MODERATOR, PlatformRole.ADMIN)
+        return self.platform_role in MODERATING_ROLES
 
     @property
     def is_admin(self) -> bool:

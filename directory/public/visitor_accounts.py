@@ -28,7 +28,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from directory.accounts.models import PlatformRole, User
+from directory.accounts.models import MODERATING_ROLES, User
 from directory.public import shared_store
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class AccountSnapshot:
 
     @property
     def is_moderator(self) -> bool:
-        return self.platform_role in (PlatformRole.MODERATOR, PlatformRole.ADMIN)
+        return self.platform_role in MODERATING_ROLES
 
     def dumps(self) -> bytes:
         return json.dumps(asdict(self), separators=(",", ":")).encode()
