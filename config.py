@@ -32,6 +32,11 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def normalize_database_url(url: str) -> str:
     """Let people paste the URLs their hosting gives them; we always drive psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
@@ -76,6 +81,10 @@ class Config:
     SHARED_PAGE_SECONDS = env_int("SHARED_PAGE_SECONDS", 300)
     # Put before every key this app writes to Redis, so apps can share a Redis database.
     REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX", "")
+    # Redis is only ever a cache here: a request gives up on it after this long, and a
+    # process that saw it fail leaves it alone for REDIS_RETRY_SECONDS.
+    REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", 0.25)
+    REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", 5)
     # The platform's mean rating (the Bayesian prior) is recomputed at most this often.
     PLATFORM_MEAN_CACHE_SECONDS = env_int("PLATFORM_MEAN_CACHE_SECONDS", 60)
 

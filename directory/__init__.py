@@ -47,12 +47,14 @@ def configure_extensions(app: Flask) -> None:
 
     import directory.models  # noqa: F401 - registers every table on db.metadata
     from directory.accounts.services import load_user
+    from directory.core import after_commit, redis_client
     from directory.core.database import configure_engine
     from directory.core.outbox import install_relay
     from directory.core.tenancy import install_row_level_security, install_tenant_filter
-    from directory.public import shared_store, view_counts, visitor_accounts, visitor_parts
+    from directory.public import invalidation, shared_store, visitor_parts
     from directory.search import cache as search_cache
 
+    redis_client.init_app(app)
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
@@ -64,14 +66,14 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
-    install_relay(FlaskSession)
+    after_commit.install(FlaskSession)
+    install_relay()
     install_tenant_filter(FlaskSession)
     install_row_level_security(FlaskSession)
-    search_cache.init_app(app, FlaskSession)
-    shared_store.init_app(app, FlaskSession)
+    search_cache.init_app(app)
+    shared_store.init_app(app)
     visitor_parts.init_app(app)
-    visitor_accounts.init_app(app, FlaskSession)
-    view_counts.init_app(app)
+    invalidation.init_app(app, FlaskSession)
     celery_init_app(app)
 
 
@@ -81,18 +83,20 @@ def configure_blueprints(app: Flask) -> None:
     from directory.clinics.views import bp as clinics_bp
     from directory.dev.views import bp as dev_bp
     from directory.moderation.views import bp as moderation_bp
+    from directory.public.clinic_page import bp as public_clinics_bp
     from directory.public.compare_views import bp as compare_bp
     from directory.public.profiles import bp as public_profiles_bp
+    from directory.public.search_page import bp as search_bp
     from directory.public.views import bp as public_bp
     from directory.reviews.manage_views import bp as manage_reviews_bp
     from directory.reviews.views import bp as reviews_bp
-    from directory.search.views import bp as search_bp
     from directory.therapists.views import bp as manage_therapists_bp
 
     # Before any rule is added: rules take their converters when they are bound.
     app.url_map.converters["int"] = DatabaseIdConverter
     app.register_blueprint(public_bp)
     app.register_blueprint(public_profiles_bp)
+    app.register_blueprint(public_clinics_bp)
     app.register_blueprint(compare_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(accounts_bp)

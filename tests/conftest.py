@@ -156,6 +156,15 @@ def redis_app(make_redis_app):
 
 
 @pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of this test's own, which it may stop or hang; always stopped after."""
+    server = support.RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

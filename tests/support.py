@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import signal
 import socket
+import subprocess
 import threading
 import time
 import uuid
@@ -14,9 +17,11 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask import Flask, current_app, g, has_app_context
+from sqlalchemy import event
 from sqlalchemy.pool import NullPool
 from werkzeug.serving import make_server
 
@@ -258,6 +263,84 @@ class SMTPServer:
         while len(self.messages) < count and time.monotonic() < deadline:
             time.sleep(0.05)
         return self.messages
+
+
+class RedisServer:
+    """A `redis-server` of the test's own on a free loopback port, to stop, hang and bring
+    back (never the machine's shared one).  It keeps nothing on disk."""
+
+    def __init__(self, folder: Path):
+        self.port = free_port()
+        self.folder = folder
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout: float = 10.0) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            unavailable("redis-server is not installed")
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port, socket_connect_timeout=0.2, socket_timeout=0.2)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.RedisError:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Stop the server for good (its data goes with it)."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGCONT)  # a hung server must be able to exit
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.process = None
+
+    def hang(self) -> None:
+        """SIGSTOP: connections are accepted by the kernel, nothing is answered."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
+@contextlib.contextmanager
+def statements() -> Iterator[list[str]]:
+    """The SQL statements the app's engine runs inside the block."""
+    seen: list[str] = []
+
+    def record(connection, cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def run_at_once(actions: list, timeout: float = 60.0) -> list:

@@ -42,6 +42,27 @@ def test_upgrade_downgrade_upgrade_round_trips(fresh_database_url, tmp_path):
         db.engine.dispose()
 
 
+def test_a_seeded_database_downgrades_to_base_and_upgrades_again(fresh_database_url, tmp_path):
+    app = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=fresh_database_url, INSTANCE_DIR=str(tmp_path)
+    )
+    with app.app_context():
+        upgrade()
+        db.session.remove()
+        seed = ["seed-demo", "--clinics", "3", "--therapists", "6", "--reviews", "20", "--reindex"]
+        seeded = app.test_cli_runner().invoke(args=seed)
+        assert seeded.exit_code == 0, seeded.output
+        assert db.session.scalar(sa.text("SELECT count(*) FROM reviews")) > 0
+        db.session.remove()
+        downgrade(revision="base")
+        remaining = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert remaining == set()
+        upgrade()
+        assert db.session.scalar(sa.text("SELECT count(*) FROM clinics")) == 0
+        db.session.remove()
+        db.engine.dispose()
+
+
 def test_models_and_migrations_agree(app):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(

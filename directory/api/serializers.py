@@ -64,7 +64,7 @@ def clinic_ref(slug: str, name: str) -> Json:
     return {
         "slug": slug,
         "name": name,
-        "url": url_for("clinics.public_page", slug=slug, _external=True),
+        "url": url_for("public_clinics.page", slug=slug, _external=True),
     }
 
 

@@ -1,4 +1,4 @@
-"""Clinic pages: the public clinic page, registration, the console home and the team."""
+"""Clinic pages: registration, the console home and the team."""
 
 from __future__ import annotations
 
@@ -6,16 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from directory.clinics import dashboard, services
-from directory.clinics.access import clinic_by_slug, clinic_route, owned_or_404
+from directory.clinics.access import clinic_route, owned_or_404
 from directory.clinics.forms import ClinicForm, RoleForm, TeamInviteForm
 from directory.clinics.models import Clinic, Membership, Role, TeamInvitation
 from directory.clinics.permissions import Permission, role_can
 from directory.core.tokens import InvalidToken
 from directory.extensions import db, limiter
 from directory.places.queries import city_label
-from directory.public import structured_data
-from directory.reviews.ratings import clinic_totals, overview
-from directory.therapists.queries import published_therapists_of
 
 bp = Blueprint("clinics", __name__)
 
@@ -37,22 +34,6 @@ def details_from(form: ClinicForm) -> services.ClinicDetails:
 
 def form_status(form) -> int:
     return 422 if form.errors else 200
-
-
-@bp.get("/clinics/<slug>")
-def public_page(slug: str):
-    clinic = clinic_by_slug(slug)
-    if clinic is None:
-        abort(404)
-    therapists = published_therapists_of(clinic)
-    rating = overview(clinic_totals(clinic.id))
-    return render_template(
-        "clinics/public.html",
-        clinic=clinic,
-        therapists=therapists,
-        rating=rating,
-        structured_data=structured_data.clinic_data(clinic, rating, therapists),
-    )
 
 
 @bp.route("/clinics/new", methods=["GET", "POST"])

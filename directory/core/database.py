@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 
+from directory.core.geo import haversine_km
 from directory.extensions import db
-from directory.places.geo import haversine_km
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 

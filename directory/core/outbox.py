@@ -16,15 +16,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
+from directory.core import after_commit
 from directory.core.models import UTCDateTime, check_in, utcnow
 from directory.extensions import db
 
 log = logging.getLogger(__name__)
 
-_NEW_MESSAGES = "outbox_new_messages"
+_NEW_MESSAGES = "outbox"  # the after-commit kind of messages this transaction wrote
 
 
 class OutboxState(StrEnum):
@@ -60,7 +60,7 @@ def enqueue(task_name: str, **payload: Any) -> OutboxMessage:
     message = OutboxMessage(task_name=task_name, payload=payload)
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(_NEW_MESSAGES, []).append((message.id, task_name))
+    after_commit.defer(db.session(), _NEW_MESSAGES, (message.id, task_name))
     return message
 
 
@@ -150,24 +150,6 @@ def redispatch_stale(now: datetime | None = None, limit: int = 500) -> int:
     return len(stale)
 
 
-def _after_commit(session: Session) -> None:
-    messages = session.info.pop(_NEW_MESSAGES, None)
-    if messages:
-        dispatch(messages)
-
-
-def _after_rollback(session: Session, previous_transaction) -> None:
-    # A rolled-back savepoint may leave rows of the outer transaction; their tasks find
-    # nothing to do for a row that was never committed, so only the outer rollback clears.
-    if not previous_transaction.nested:
-        session.info.pop(_NEW_MESSAGES, None)
-
-
-def install_relay(session_class: type[Session]) -> None:
+def install_relay() -> None:
     """Dispatch, after each commit of the app's sessions, the jobs that commit wrote."""
-    for name, listener in (
-        ("after_commit", _after_commit),
-        ("after_soft_rollback", _after_rollback),
-    ):
-        if not event.contains(session_class, name, listener):
-            event.listen(session_class, name, listener)
+    after_commit.on_commit(_NEW_MESSAGES, dispatch)

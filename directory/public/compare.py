@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from directory.core.errors import BadParameter
+from directory.core.geo import haversine_km
 from directory.extensions import db
-from directory.places.geo import haversine_km
 from directory.places.queries import find_city
 from directory.public.therapist_profile import (
     PublicAccreditation,

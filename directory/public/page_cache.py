@@ -7,42 +7,43 @@ cut out.  Each visitor is served the stored page with their own parts put back, 
 signed-in visitor, or one comparing therapists, gets the same stored page as anyone.
 
 Every page belongs to a subject of the shared store (`shared_store`: one therapist's
-profile, the search index) and is served only while the subject's generation it was
-rendered under is current; whatever changes what a subject's pages show says so with
-`shared_store.changed(subject)` in the same transaction.  Without Redis, or with
-SHARED_PAGE_SECONDS at 0, every page is rendered for its visitor.
+profile, one generation of the search index) and is served only while the subject's
+generation it was rendered under is current; `invalidation` works out from each flush
+which subjects a commit makes stale.  Without Redis, or with SHARED_PAGE_SECONDS at 0,
+every page is rendered for its visitor.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from urllib.parse import urlencode
 
-import redis
 from flask import request
 
 from directory.public import shared_store, visitor_parts
+from directory.search import cache as search_cache
 
-log = logging.getLogger(__name__)
+Parameters = Mapping[str, object]  # a page's query parameters, each with its default
 
 # Bumped whenever templates or this format change shape, so that during a rolling deploy
 # old and new workers sharing one Redis never serve each other's pages.
-FORMAT = 3
-MAX_PATH_LENGTH = 1024
+FORMAT = 4
+MAX_NAME_LENGTH = 1024
 
 
-def serve(subject: str, render: Callable[[], str]) -> str:
+def serve(subject: str | None, render: Callable[[], str], parameters: Parameters) -> str:
     """This request's page of `subject`: the stored one when it is current, else render()
-    (stored for the next visitor); either way with this visitor's own parts."""
-    if not shared_store.enabled() or len(request.full_path) > MAX_PATH_LENGTH:
+    (stored for the next visitor); either way with this visitor's own parts.
+
+    `parameters` are the query parameters the page reads, each with its default: they
+    alone name the page (`page_name`).  A None subject renders (its store is unavailable).
+    """
+    name = page_name(parameters)
+    if subject is None or name is None or not shared_store.enabled():
         return render()
-    path = hashlib.blake2b(request.full_path.encode(), digest_size=16).hexdigest()
-    name = f"page:{FORMAT}:{path}"  # every path and query string is a page of its own
-    try:
-        generation, stored = shared_store.lookup(subject, name)
-    except redis.RedisError:
-        log.warning("shared pages: Redis unavailable; rendering", exc_info=True)
+    generation, stored = shared_store.lookup(subject, name)
+    if generation is None:  # Redis is unavailable
         return render()
     if stored is not None:
         return visitor_parts.SharedPage.loads(stored).for_visitor()
@@ -53,9 +54,38 @@ def serve(subject: str, render: Callable[[], str]) -> str:
     return shared.for_visitor()
 
 
+def page_name(parameters: Parameters) -> str | None:
+    """The name a page is stored under: its endpoint, the values in its path, and the
+    known query parameters it was asked with, sorted, without empty values or values that
+    say the default.  Tracking parameters and other unknown ones do not count (the page
+    never reads them), so `?utm_source=a` and `?utm_source=b` share one page.  None for a
+    request too long to be worth storing."""
+    query = [
+        (name, value) for name in sorted(parameters) for value in _given(name, parameters[name])
+    ]
+    path = sorted((request.view_args or {}).items())
+    described = f"{request.endpoint}\n{urlencode(path)}\n{urlencode(query)}"
+    if len(described) > MAX_NAME_LENGTH:
+        return None
+    digest = hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
+    return f"page:{FORMAT}:{digest}"
+
+
+def _given(name: str, default: object) -> list[str]:
+    values = [value for value in request.args.getlist(name) if value.strip()]
+    if len(values) == 1 and values[0].strip().lower() == str(default).lower():
+        return []
+    return values
+
+
 def profile_subject(slug: str) -> str:
     """A therapist's profile pages (every sort and page of their reviews)."""
     return f"therapist:{slug}"
 
 
-SEARCH_SUBJECT = "search"  # the search pages: their generation follows the index's
+def search_subject() -> str | None:
+    """The search pages of the index as it is now: a new generation of the index (every
+    change of a search document) is a new subject, so no stored page outlives the index it
+    shows.  None while the index's generation cannot be read (Redis unavailable)."""
+    generation = search_cache.generation()
+    return None if generation is None else f"search:{generation}"

@@ -12,6 +12,8 @@ from directory.therapists.queries import listed_therapist
 
 bp = Blueprint("public_profiles", __name__)
 
+PAGE_PARAMETERS = {"sort": "newest", "page": 1}
+
 
 def review_sort() -> str:
     sort = request.args.get("sort", "newest")
@@ -22,7 +24,9 @@ def review_sort() -> str:
 
 @bp.get("/therapists/<slug>")
 def profile(slug: str):
-    page = page_cache.serve(page_cache.profile_subject(slug), lambda: _render_profile(slug))
+    page = page_cache.serve(
+        page_cache.profile_subject(slug), lambda: _render_profile(slug), PAGE_PARAMETERS
+    )
     view_counts.count_view(slug)  # never fails the page
     return page
 

@@ -11,8 +11,8 @@ commit.  Values also expire (SHARED_PAGE_SECONDS), which bounds both memory and 
 a change forgot to announce.
 
 Redis only (REDIS_URL, shared by every worker); without it, or with SHARED_PAGE_SECONDS
-at 0, nothing is shared.  A Redis error never fails a request: the caller works the value
-out for this request alone.
+at 0, nothing is shared.  A Redis error never fails a request: `lookup` then answers no
+generation, and the caller works the value out for this request alone.
 """
 
 from __future__ import annotations
@@ -22,42 +22,43 @@ import uuid
 
 import redis
 from flask import Flask, current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from directory.core import after_commit, redis_client
 from directory.extensions import db
 
 log = logging.getLogger(__name__)
 
-_CHANGED = "shared_subjects_changed"  # session.info: subjects this transaction changes
-_EXTENSION = "shared_store"
+_CHANGED = "shared store"  # the after-commit kind: subjects this transaction changes
+_UNANNOUNCED = "shared_store_unannounced"  # app.extensions: changes Redis has not heard of
 
 
-def init_app(app: Flask, session_class: type[Session]) -> None:
-    url, seconds = app.config["REDIS_URL"], app.config["SHARED_PAGE_SECONDS"]
-    client = None
-    if url and seconds > 0:
-        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-    app.extensions[_EXTENSION] = client
-    if not event.contains(session_class, "after_commit", _bump_after_commit):
-        event.listen(session_class, "after_commit", _bump_after_commit)
-        event.listen(session_class, "after_soft_rollback", _forget_after_rollback)
+def init_app(app: Flask) -> None:
+    app.extensions[_UNANNOUNCED] = set()
+    after_commit.on_commit(_CHANGED, lambda subjects: forget(*sorted(subjects)))
 
 
 def enabled() -> bool:
-    return current_app.extensions[_EXTENSION] is not None
+    return redis_client.configured() and _value_seconds() > 0
 
 
 def lookup(subject: str, name: str) -> tuple[bytes | None, bytes | None]:
     """(the subject's current generation, the value stored as `name` under it) in one
     round trip; the value is None when it was stored under an older generation or not at
-    all.  Raises redis.RedisError; call only when enabled()."""
-    client: redis.Redis = current_app.extensions[_EXTENSION]
+    all.  Both are None while Redis is unavailable, or while this process has changes
+    it could not announce yet (any stored value might predate them)."""
+    client = redis_client.available() if enabled() else None
+    if client is None or not _announce_missed(client):
+        return None, None
     generation_key, value_key = _generation_key(subject), _value_key(subject, name)
-    generation, stored = client.mget(generation_key, value_key)
-    if generation is None:
-        client.set(generation_key, _new_token(), nx=True, ex=_generation_seconds())
-        generation = client.get(generation_key)
+    try:
+        generation, stored = client.mget(generation_key, value_key)
+        if generation is None:
+            client.set(generation_key, _new_token(), nx=True, ex=_generation_seconds())
+            generation = client.get(generation_key)
+    except redis.RedisError as error:
+        redis_client.failed(error, f"reading {name} of {subject}")
+        return None, None
     tag = generation + b"\n" if generation else None
     if tag and stored and stored.startswith(tag):
         return generation, stored[len(tag) :]
@@ -67,35 +68,57 @@ def lookup(subject: str, name: str) -> tuple[bytes | None, bytes | None]:
 def store(subject: str, name: str, generation: bytes | None, value: bytes) -> None:
     """Keep `value` as `name` of `subject` while `generation`, as lookup() read it before
     the value was made, is current.  A Redis error only loses the value."""
-    if generation is None:
+    client = redis_client.available()
+    if generation is None or client is None:
         return
-    client: redis.Redis = current_app.extensions[_EXTENSION]
     try:
         client.set(_value_key(subject, name), generation + b"\n" + value, ex=_value_seconds())
-    except redis.RedisError:
-        log.warning("shared store: could not store %s of %s", name, subject, exc_info=True)
+    except redis.RedisError as error:
+        redis_client.failed(error, f"storing {name} of {subject}")
 
 
 def changed(subject: str, session: Session | None = None) -> None:
     """Note that this transaction (of `session`, by default the app's) changes what
     `subject`'s values show; once it commits, none of the values stored before is used
     again."""
-    (db.session if session is None else session).info.setdefault(_CHANGED, set()).add(subject)
+    after_commit.defer(db.session() if session is None else session, _CHANGED, subject)
 
 
 def forget(*subjects: str) -> None:
-    """Start a new generation of each subject now (after a commit, or outside any)."""
-    client: redis.Redis | None = current_app.extensions.get(_EXTENSION)
-    if client is None or not subjects:
+    """Start a new generation of each subject now (after a commit, or outside any).
+
+    When Redis cannot be told, this process remembers the subjects and tells Redis before
+    it reads anything from it again."""
+    client = redis_client.available(urgent=True) if enabled() else None
+    if not subjects or not enabled():
         return
+    if client is None or not _new_generations(client, subjects):
+        current_app.extensions[_UNANNOUNCED].update(subjects)
+        log.error("shared store: could not start new generations of %s yet", subjects)
+
+
+def _announce_missed(client: redis.Redis) -> bool:
+    """Tell Redis of the changes this process could not announce; False if it still can't."""
+    missed: set[str] = current_app.extensions[_UNANNOUNCED]
+    if not missed:
+        return True
+    subjects = set(missed)
+    if not _new_generations(client, subjects):
+        return False
+    missed.difference_update(subjects)
+    return True
+
+
+def _new_generations(client: redis.Redis, subjects) -> bool:
     try:
         with client.pipeline(transaction=False) as pipe:
             for subject in subjects:
                 pipe.set(_generation_key(subject), _new_token(), ex=_generation_seconds())
             pipe.execute()
-    except redis.RedisError:
-        # Values of these subjects may be used until they expire; say so loudly.
-        log.error("shared store: could not start new generations of %s", subjects, exc_info=True)
+    except redis.RedisError as error:
+        redis_client.failed(error, "starting new generations")
+        return False
+    return True
 
 
 def _generation_key(subject: str) -> str:
@@ -107,7 +130,7 @@ def _value_key(subject: str, name: str) -> str:
 
 
 def _subject_prefix(subject: str) -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}shared:{subject}"
+    return redis_client.key(f"shared:{subject}")
 
 
 def _value_seconds() -> int:
@@ -121,13 +144,3 @@ def _generation_seconds() -> int:
 
 def _new_token() -> str:
     return uuid.uuid4().hex
-
-
-def _bump_after_commit(session: Session) -> None:
-    subjects = session.info.pop(_CHANGED, None)
-    if subjects:
-        forget(*sorted(subjects))
-
-
-def _forget_after_rollback(session: Session, previous_transaction) -> None:
-    session.info.pop(_CHANGED, None)

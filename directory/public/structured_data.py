@@ -78,7 +78,7 @@ def postal_address(clinic: Clinic) -> JsonLd:
 
 def business(clinic: Clinic) -> JsonLd:
     """The clinic as a local business: where it is and how to reach it."""
-    page = external_url("clinics.public_page", slug=clinic.slug)
+    page = external_url("public_clinics.page", slug=clinic.slug)
     return _without_empty(
         {
             "@type": "HealthAndBeautyBusiness",

@@ -21,9 +21,9 @@ from datetime import date
 
 import redis
 import sqlalchemy as sa
-from flask import Flask, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from directory.core import redis_client
 from directory.core.database import insert_or_on_conflict
 from directory.core.tenancy import act_for_all_clinics, current_scope, enter_clinic, restore_scope
 from directory.extensions import db
@@ -31,7 +31,6 @@ from directory.therapists.models import Therapist, TherapistDailyViews
 
 log = logging.getLogger(__name__)
 
-_EXTENSION = "profile_view_counter"
 # Longer than any flush takes; a flush that dies holding the lock only delays the next.
 FLUSH_LOCK_SECONDS = 300
 ROWS_PER_STATEMENT = 2000  # 4 parameters a row, well inside either database's limit
@@ -39,22 +38,16 @@ ROWS_PER_STATEMENT = 2000  # 4 parameters a row, well inside either database's l
 ViewKey = tuple[date, str]  # (day, therapist slug)
 
 
-def init_app(app: Flask) -> None:
-    url = app.config["REDIS_URL"]
-    client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1) if url else None
-    app.extensions[_EXTENSION] = client
-
-
 def count_view(slug: str, today: date | None = None) -> None:
     """One more view of the listed therapist `slug` today."""
     day = today or date.today()
-    client: redis.Redis | None = current_app.extensions[_EXTENSION]
+    client = redis_client.available()
     if client is not None:
         try:
             client.hincrby(_pending_key(), f"{day.isoformat()} {slug}", 1)
             return
-        except redis.RedisError:
-            log.warning("view counts: Redis unavailable; writing the view at once", exc_info=True)
+        except redis.RedisError as error:
+            redis_client.failed(error, "counting a profile view")
     _write_now(slug, day)
 
 
@@ -62,19 +55,24 @@ def flush() -> int:
     """Add every view counted in Redis to the database; returns how many views were added.
 
     Hashes left by an earlier flush that failed go first.  Runs for all clinics, one flush
-    at a time (a Redis lock: two at once could add the same hash twice).
+    at a time (a Redis lock: two at once could add the same hash twice).  While Redis is
+    unavailable nothing is added; the views wait in Redis for a later flush.
     """
-    client: redis.Redis | None = current_app.extensions[_EXTENSION]
+    client = redis_client.available()
     if client is None:
         return 0
-    lock = client.lock(f"{_prefix()}flush-lock", timeout=FLUSH_LOCK_SECONDS)
-    if not lock.acquire(blocking=False):
-        return 0  # another flush is at work; the next one takes what it leaves
     try:
-        return _flush(client)
-    finally:
-        with contextlib.suppress(redis.exceptions.LockError):
-            lock.release()
+        lock = client.lock(f"{_prefix()}flush-lock", timeout=FLUSH_LOCK_SECONDS)
+        if not lock.acquire(blocking=False):
+            return 0  # another flush is at work; the next one takes what it leaves
+        try:
+            return _flush(client)
+        finally:
+            with contextlib.suppress(redis.RedisError):
+                lock.release()
+    except redis.RedisError as error:
+        redis_client.failed(error, "adding up profile views")
+        return 0
 
 
 def _flush(client: redis.Redis) -> int:
@@ -152,7 +150,7 @@ def _write_now(slug: str, day: date) -> None:
 
 
 def _prefix() -> str:
-    return f"{current_app.config['REDIS_KEY_PREFIX']}profile-views:"
+    return redis_client.key("profile-views:")
 
 
 def _pending_key() -> str:

@@ -8,8 +8,9 @@ header shows of an account is kept in the shared store as a snapshot, one subjec
 account, for whoever the signed session says is signed in.
 
 A snapshot is only made from the row Flask-Login loaded, that is, of an active user.
-Every commit that changes a user row starts a new generation of their subject, so the
-next request loads the row again (and a deactivated account is signed out at once).
+Every commit that changes a user row starts a new generation of their subject
+(`invalidation`), so the next request loads the row again (and a deactivated account is
+signed out at once).
 
 Nothing is decided from a snapshot but what a header shows: every view that acts for the
 user, or shows what is theirs, uses `current_user`, which is the row.
@@ -22,11 +23,8 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import redis
-from flask import Flask, g, session
+from flask import g, session
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from directory.accounts.models import MODERATING_ROLES, User
 from directory.public import shared_store
@@ -62,11 +60,6 @@ class AccountSnapshot:
         return cls(display_name=user.display_name, platform_role=user.platform_role)
 
 
-def init_app(app: Flask, session_class: type[Session]) -> None:
-    if not event.contains(session_class, "after_flush", _note_changed_users):
-        event.listen(session_class, "after_flush", _note_changed_users)
-
-
 def account_subject(user_id: str) -> str:
     return f"account:{user_id}"
 
@@ -78,10 +71,8 @@ def current_account() -> Any:
     if user_id is None or "_login_user" in g or not shared_store.enabled():
         return current_user  # signed out (no query), the row loaded already, or no store
     subject = account_subject(str(user_id))
-    try:
-        generation, stored = shared_store.lookup(subject, SNAPSHOT)
-    except redis.RedisError:
-        log.warning("visitor accounts: Redis unavailable; loading the user", exc_info=True)
+    generation, stored = shared_store.lookup(subject, SNAPSHOT)
+    if generation is None:  # Redis is unavailable
         return current_user
     if stored is not None:
         return AccountSnapshot.loads(stored)
@@ -89,10 +80,3 @@ def current_account() -> Any:
     if user.is_authenticated:
         shared_store.store(subject, SNAPSHOT, generation, AccountSnapshot.of(user).dumps())
     return user
-
-
-def _note_changed_users(session: Session, flush_context) -> None:
-    # A new account has no snapshot yet: only changed and deleted ones need forgetting.
-    for instance in (*session.dirty, *session.deleted):
-        if isinstance(instance, User) and instance.id is not None:
-            shared_store.changed(account_subject(str(instance.id)), session)

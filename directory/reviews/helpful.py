@@ -10,12 +10,9 @@ may not vote on a review of their own clinic's therapist, nor on their own revie
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from directory.accounts.models import User
 from directory.core.database import insert_or_on_conflict
 from directory.extensions import db
-from directory.public import page_cache, shared_store
 from directory.reviews.guards import works_at_clinic
 from directory.reviews.models import HelpfulVote, Review, ReviewState
 
@@ -54,12 +51,7 @@ def mark_helpful(review: Review, voter: str, user: User | None = None) -> bool:
     ).first()
     if added is None:
         return False
-    # `x = x + 1` in the database (concurrent votes of different voters all count); the
-    # session's copy of the review follows without another query.
-    db.session.execute(
-        sa.update(Review)
-        .where(Review.id == review.id, Review.clinic_id == review.clinic_id)
-        .values(helpful_count=Review.helpful_count + 1)
-    )
-    shared_store.changed(page_cache.profile_subject(review.therapist.slug))
+    # `x = x + 1` in the database, so concurrent votes of different voters all count.
+    review.helpful_count = Review.helpful_count + 1
+    db.session.flush()
     return True

@@ -15,7 +15,6 @@ from directory.accounts.models import User
 from directory.core.models import utcnow
 from directory.extensions import db
 from directory.moderation.reasons import Reason
-from directory.public import page_cache, shared_store
 from directory.reviews.models import (
     ClinicReply,
     FlagSource,
@@ -74,7 +73,6 @@ def post_reply(review: Review, author: User, body: str, *, confirmed: bool) -> C
     """
     if review.state != ReviewState.PUBLISHED:
         raise NotAllowed("Only published reviews can be answered.")
-    shared_store.changed(page_cache.profile_subject(review.therapist.slug))  # held or published
     reply = reply_to(review)
     if reply is None:
         reply = ClinicReply(clinic_id=review.clinic_id, review_id=review.id)

@@ -3,6 +3,11 @@
 Entries are keyed by the index's generation, a fresh token after every commit that
 changed a search document, so a cached count is never older than the index it counts.
 Redis when REDIS_URL is set (shared by every gunicorn worker), else this process's memory.
+Whoever keeps anything else made from the index (stored search pages) keys it by the same
+generation, and so needs no word when the index changes.
+
+While Redis is unavailable there is no generation: every count is worked out for its
+request (slower, never wrong), and nothing is stored.
 
 A request reads the generation once (it then searches one generation throughout), and
 each process keeps the entries it read most recently in memory beside Redis: an entry
@@ -12,6 +17,7 @@ costs one Redis round trip instead of two per cached value, and no unpickling.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -19,21 +25,24 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from cachelib import BaseCache, NullCache, RedisCache, SimpleCache
+import redis
+from cachelib import BaseCache, RedisCache, SimpleCache
 from flask import Flask, current_app, has_request_context, request
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from directory.public import page_cache, shared_store
+from directory.core import after_commit, redis_client
 
 GENERATION_KEY = "generation"
 # Bumped whenever the shape of a cached value changes, so that during a rolling deploy
 # old and new workers sharing one Redis never read each other's entries.
 FORMAT = 3
-_CHANGED = "search_index_changed"
+_CHANGED = "search index"  # the after-commit kind: this transaction changed documents
 # Entries each process keeps in memory (about 3 KB each at 100,000 therapists: 1.5 MB).
 LOCAL_ENTRIES = 512
 _REQUEST_GENERATION = "directory.search_generation"  # a WSGI environ key
+_UNANNOUNCED = "search_cache_unannounced"  # app.extensions: a new generation Redis missed
+
+log = logging.getLogger(__name__)
 
 
 class LocalEntries:
@@ -65,18 +74,19 @@ class LocalEntries:
 
 
 def _make_cache(app: Flask) -> BaseCache:
-    seconds = app.config["SEARCH_CACHE_SECONDS"]
-    if seconds <= 0:
-        return NullCache()
-    if app.config["REDIS_URL"]:
-        import redis
-
-        client = redis.Redis.from_url(app.config["REDIS_URL"])
-        return RedisCache(client, key_prefix="search:", default_timeout=seconds)
+    """Where the generation (and, when SEARCH_CACHE_SECONDS > 0, the entries) are kept."""
+    seconds = max(app.config["SEARCH_CACHE_SECONDS"], 1)
+    client = redis_client.of(app)
+    if client is not None:
+        prefix = f"{app.config['REDIS_KEY_PREFIX']}search:"
+        return RedisCache(client.redis, key_prefix=prefix, default_timeout=seconds)
     return SimpleCache(threshold=2000, default_timeout=seconds)
 
 
-def _cache() -> BaseCache:
+def _cache() -> BaseCache | None:
+    """The shared cache, or None while Redis is unavailable."""
+    if redis_client.configured() and redis_client.available() is None:
+        return None
     return current_app.extensions["search_cache"]
 
 
@@ -84,22 +94,36 @@ def _local() -> LocalEntries | None:
     return current_app.extensions["search_cache_local"]
 
 
-def generation() -> str:
+def generation() -> str | None:
     """The index's current generation: a token never used before, so a generation key that
     was lost (a timeout, the in-process cache pruning itself, a Redis eviction) starts a new
     generation instead of counting up again into numbers older entries still live under.
+    None while Redis is unavailable.
 
     Read once per request: a request's searches all count the same generation."""
     memo = _request_memo()
     if memo is not None and _REQUEST_GENERATION in memo:
         return memo[_REQUEST_GENERATION]
-    cache = _cache()
-    current = cache.get(GENERATION_KEY)
-    if current is None:
-        cache.add(GENERATION_KEY, _new_token(), timeout=0)
-        current = cache.get(GENERATION_KEY) or _new_token()
+    current = _read_generation()
     if memo is not None:
         memo[_REQUEST_GENERATION] = current
+    return current
+
+
+def _read_generation() -> str | None:
+    cache = _cache()
+    if cache is None:
+        return None
+    if current_app.extensions[_UNANNOUNCED] and not _new_generation():
+        return None  # a change this process made is not announced yet: nothing is current
+    try:
+        current = cache.get(GENERATION_KEY)
+        if current is None:
+            cache.add(GENERATION_KEY, _new_token(), timeout=0)
+            current = cache.get(GENERATION_KEY) or _new_token()
+    except redis.RedisError as error:
+        redis_client.failed(error, "reading the search index's generation")
+        return None
     return current
 
 
@@ -112,53 +136,64 @@ def _request_memo() -> dict | None:
 def cached(key: str, compute: Callable[[], Any]) -> Any:
     """compute(), remembered under `key` for the current generation of the index."""
     local = _local()
-    if local is None:  # caching is off
+    current = generation() if local is not None else None
+    if local is None or current is None:  # caching is off, or Redis is unavailable
         return compute()
-    cache = _cache()
-    full_key = f"{FORMAT}:{generation()}:{key}"
+    full_key = f"{FORMAT}:{current}:{key}"
     value = local.get(full_key)
-    if value is None:
-        value = cache.get(full_key)
+    if value is not None:
+        return value
+    cache = _cache()
+    try:
+        value = cache.get(full_key) if cache is not None else None
         if value is None:
             value = compute()
-            cache.set(full_key, value)
-        local.set(full_key, value)
+            if cache is not None:
+                cache.set(full_key, value)
+    except redis.RedisError as error:
+        redis_client.failed(error, "caching search counts")
+        return value if value is not None else compute()
+    local.set(full_key, value)
     return value
 
 
 def index_changed(session: Session) -> None:
     """Note that this transaction changed search documents; the commit bumps the generation."""
-    session.info[_CHANGED] = True
+    after_commit.defer(session, _CHANGED, True)
 
 
 def bump_generation() -> None:
     """A new generation of the index: cached counts and stored search pages are past."""
-    _cache().set(GENERATION_KEY, _new_token(), timeout=0)
     memo = _request_memo()
     if memo is not None:
         memo.pop(_REQUEST_GENERATION, None)
-    shared_store.forget(page_cache.SEARCH_SUBJECT)
+    if not _new_generation():
+        log.error("search cache: could not start a new generation of the index yet")
+
+
+def _new_generation() -> bool:
+    """Replace the generation; when Redis cannot be told, this process remembers to, and
+    reads no generation until it has."""
+    missed = current_app.extensions[_UNANNOUNCED]
+    try:
+        current_app.extensions["search_cache"].set(GENERATION_KEY, _new_token(), timeout=0)
+    except redis.RedisError as error:
+        redis_client.failed(error, "starting a new generation of the search index")
+        missed.add(GENERATION_KEY)
+        return False
+    missed.clear()
+    return True
 
 
 def _new_token() -> str:
     return uuid.uuid4().hex
 
 
-def _bump_after_commit(session: Session) -> None:
-    if session.info.pop(_CHANGED, False):
-        bump_generation()
-
-
-def _forget_after_rollback(session: Session, previous_transaction) -> None:
-    session.info.pop(_CHANGED, None)
-
-
-def init_app(app: Flask, session_class: type[Session]) -> None:
+def init_app(app: Flask) -> None:
     app.extensions["search_cache"] = _make_cache(app)
+    app.extensions[_UNANNOUNCED] = set()
     seconds = app.config["SEARCH_CACHE_SECONDS"]
     app.extensions["search_cache_local"] = (
         LocalEntries(LOCAL_ENTRIES, seconds) if seconds > 0 else None
     )
-    if not event.contains(session_class, "after_commit", _bump_after_commit):
-        event.listen(session_class, "after_commit", _bump_after_commit)
-        event.listen(session_class, "after_soft_rollback", _forget_after_rollback)
+    after_commit.on_commit(_CHANGED, lambda _: bump_generation())

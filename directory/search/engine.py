@@ -24,8 +24,8 @@ from math import ceil
 import sqlalchemy as sa
 from sqlalchemy.sql.util import ClauseAdapter
 
+from directory.core.geo import bounding_box, haversine_km
 from directory.extensions import db
-from directory.places.geo import bounding_box, haversine_km
 from directory.places.models import City
 from directory.search import cache, place_tokens
 from directory.search.backends import NameMatch, current_backend
@@ -142,7 +142,7 @@ def _filters(query: SearchQuery, names: list[NameMatch]) -> list[sa.ColumnElemen
 
 def _distance(query: SearchQuery) -> sa.ColumnElement[float]:
     """The great-circle distance from the search's place to each document's clinic: the
-    formula of places.geo, an SQL function on both backends (migration 0008 on PostgreSQL,
+    formula of core.geo, an SQL function on both backends (migration 0008 on PostgreSQL,
     registered per connection on SQLite)."""
     return sa.func.haversine_km(
         query.near.latitude, query.near.longitude, docs.c.latitude, docs.c.longitude

@@ -16,7 +16,6 @@ from directory.core import outbox
 from directory.core.models import utcnow
 from directory.core.slugs import unique_slug
 from directory.extensions import db
-from directory.public import page_cache, shared_store
 from directory.search.documents import remove_document
 from directory.taxonomy.models import Condition, CredentialType, Language, Modality
 from directory.therapists.models import (
@@ -73,9 +72,8 @@ class CredentialDetails:
 
 def queue_reindex(therapist: Therapist) -> None:
     """What the public sees of this therapist changes with this transaction: after the
-    commit a worker rebuilds their search document, and their stored profile pages go."""
+    commit a worker rebuilds their search document."""
     outbox.enqueue(REINDEX_THERAPIST_TASK, therapist_id=therapist.id, clinic_id=therapist.clinic_id)
-    shared_store.changed(page_cache.profile_subject(therapist.slug))
 
 
 def _check_known(key, wanted, field_name: str) -> None:
@@ -170,9 +168,8 @@ def delete_therapist(therapist: Therapist) -> None:
 
 
 def _unlist(therapist: Therapist) -> None:
-    """Out of search in this transaction; their stored profile pages go with the commit."""
+    """Out of search in this transaction."""
     remove_document(therapist.id)
-    shared_store.changed(page_cache.profile_subject(therapist.slug))
 
 
 def add_accreditation(therapist: Therapist, details: CredentialDetails) -> Accreditation:

@@ -230,5 +230,23 @@ def upgrade():
 
 
 def downgrade():
+    # Rows that a clinic, therapist or credential still refers to stay: on a database that
+    # holds data, deleting them would break those references.  The tables themselves go
+    # with 0001.
+    inspector = sa.inspect(op.get_bind())
     for table in ("cities", "languages", "credential_types", "conditions", "modalities"):
-        op.execute(sa.text(f"DELETE FROM {table}"))
+        unreferenced = [
+            f"NOT EXISTS (SELECT 1 FROM {other} WHERE "
+            + " AND ".join(
+                f"{other}.{column} = {table}.{referred}"
+                for column, referred in zip(
+                    key["constrained_columns"], key["referred_columns"], strict=True
+                )
+            )
+            + ")"
+            for other in inspector.get_table_names()
+            for key in inspector.get_foreign_keys(other)
+            if key["referred_table"] == table
+        ]
+        where = " WHERE " + " AND ".join(unreferenced) if unreferenced else ""
+        op.execute(sa.text(f"DELETE FROM {table}{where}"))

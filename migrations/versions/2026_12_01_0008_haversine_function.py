@@ -8,7 +8,7 @@ A distance search named the great-circle formula as some thirty expression nodes
 statement, which the app built, hashed and adapted on each request.  As one function
 call it is a single node; PostgreSQL inlines a plain IMMUTABLE SQL function into the
 query, so plans and results are unchanged.  SQLite registers the same formula, written in
-Python (directory.places.geo), on each connection, so both backends now say
+Python (directory.core.geo), on each connection, so both backends now say
 `haversine_km(lat1, lon1, lat2, lon2)`.  A no-op on SQLite.
 """
 
@@ -19,7 +19,7 @@ down_revision = "0007_place_tokens"
 branch_labels = None
 depends_on = None
 
-# directory.places.geo.EARTH_RADIUS_KM
+# directory.core.geo.EARTH_RADIUS_KM
 EARTH_RADIUS_KM = 6371.0088
 
 

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from directory.core.geo import haversine_km
 from directory.extensions import db
-from directory.places.geo import haversine_km
 
 
 @pytest.mark.postgres

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from directory.core.urls import slug_urls
 
-ENDPOINTS = ("public_profiles.profile", "clinics.public_page")
+ENDPOINTS = ("public_profiles.profile", "public_clinics.page")
 
 
 # The app only builds links here; nothing a Hypothesis example does outlives it.

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from directory.core.formatting import distance
+from directory.core.geo import haversine_km
 from directory.core.models import utcnow
 from directory.extensions import db
-from directory.places.geo import haversine_km
 from directory.public.compare_tray import SESSION_KEY
 from directory.public.compare_views import same_site_path
 from directory.therapists.models import AccreditationState

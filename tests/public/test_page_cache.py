@@ -4,12 +4,10 @@ messages, compare controls and CSRF token, until what it shows changes."""
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 from flask import request
-from sqlalchemy import event
 
 from directory.extensions import db
 from directory.public import page_cache, shared_store, visitor_parts
@@ -17,6 +15,7 @@ from directory.reviews.responses import post_reply
 from directory.taxonomy.models import Modality
 from directory.therapists import services as therapists
 from tests.factories import PASSWORD, create_clinic, create_review, create_therapist, create_user
+from tests.support import statements
 
 PROFILE = "/therapists/john-wintertime"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
@@ -25,20 +24,6 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]*)"')
 @pytest.fixture
 def client(redis_app):
     return redis_app.test_client()
-
-
-@contextmanager
-def statements():
-    seen: list[str] = []
-
-    def record(connection, cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def john():
@@ -232,12 +217,12 @@ def test_a_page_rendered_while_its_subject_changed_is_never_served(redis_app):
         return render
 
     with redis_app.test_request_context("/anything"):
-        assert page_cache.serve("subject", render_then_change("older")) == "older"
+        assert page_cache.serve("subject", render_then_change("older"), {}) == "older"
     with redis_app.test_request_context("/anything"):
         assert request.path == "/anything"
-        assert page_cache.serve("subject", lambda: "newer") == "newer"
+        assert page_cache.serve("subject", lambda: "newer", {}) == "newer"
     with redis_app.test_request_context("/anything"):
-        assert page_cache.serve("subject", lambda: "not rendered") == "newer"
+        assert page_cache.serve("subject", lambda: "not rendered", {}) == "newer"
 
 
 def test_pages_still_render_when_redis_is_down(make_app):
@@ -266,3 +251,49 @@ def test_the_token_in_a_stored_page_is_accepted_from_the_visitor_it_was_served_t
         )
         assert added.status_code == 303
         assert "Remove from compare" in visitor.get(PROFILE).get_data(as_text=True)
+
+
+def test_tracking_parameters_and_spelt_out_defaults_share_one_stored_page(client):
+    john()
+    visit(client, PROFILE + "?utm_source=newsletter")
+    for path in (
+        PROFILE,
+        PROFILE + "?utm_source=other&fbclid=x",
+        PROFILE + "?sort=newest&page=1",
+        PROFILE + "?page=&sort=newest&gclid=y",
+    ):
+        _, queries = visit(client, path)
+        assert queries == 0, path
+    _, queries = visit(client, PROFILE + "?sort=helpful&utm_source=a")
+    assert queries > 0  # a known parameter with another value is another page
+
+
+def test_search_pages_share_one_entry_whatever_order_or_tracking_their_parameters_have(client):
+    therapist = john()
+    therapists.publish(therapist)
+    db.session.commit()
+    visit(client, "/therapists?specialty=swedish&sort=rating&utm_campaign=spring")
+    _, queries = visit(client, "/therapists?sort=rating&ref=abc&specialty=swedish&page=1")
+    assert queries == 0
+
+
+def test_a_renamed_clinic_shows_on_its_therapists_stored_profiles_at_once(client):
+    therapist = john()
+    visit(client)
+    therapist.clinic.name = "Bang Rak Renamed"
+    db.session.commit()
+    page, queries = visit(client)
+    assert queries > 0
+    assert "Bang Rak Renamed" in page
+
+
+def test_a_change_of_a_therapists_row_in_a_rolled_back_savepoint_keeps_the_page(client):
+    therapist = john()
+    visit(client)
+    with db.session.begin_nested() as savepoint:
+        therapist.bio = "Changed, then undone."
+        db.session.flush()
+        savepoint.rollback()
+    db.session.commit()
+    _, queries = visit(client)
+    assert queries == 0

@@ -59,7 +59,7 @@ def test_a_value_that_cannot_be_stored_is_only_lost(store, monkeypatch, caplog):
     monkeypatch.setattr(redis.Redis, "set", refuse)
     with caplog.at_level(logging.WARNING):
         shared_store.store("subject", "name", generation, b"value")
-    assert "could not store name of subject" in caplog.text
+    assert "Redis unavailable while storing name of subject" in caplog.text
     monkeypatch.undo()
     assert shared_store.lookup("subject", "name")[1] is None
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from hypothesis import given
 from hypothesis import strategies as st
 
+from directory.core.geo import bounding_box
 from directory.extensions import db
-from directory.places.geo import bounding_box
 from directory.search import engine, place_tokens
 from directory.search.models import SearchDocument
 from tests.search.conftest import run, slugs

@@ -8,11 +8,13 @@ from directory.core.errors import BadParameter
 from directory.public import page_cache
 from directory.search import links, sidebar
 from directory.search.engine import SearchResults, search
-from directory.search.params import parse_search, term_index
+from directory.search.params import SEARCH_PARAMETERS, parse_search, term_index
 from directory.search.query import MIN_RATINGS, RADII_KM, SORTS, Term
 from directory.taxonomy.models import Language
 
 bp = Blueprint("search", __name__)
+
+PAGE_PARAMETERS = {parameter.name: parameter.default for parameter in SEARCH_PARAMETERS}
 
 
 def _render(results: SearchResults | None, **context):
@@ -41,7 +43,7 @@ def _languages() -> list[Term]:
 @bp.get("/therapists")
 def results():
     try:
-        return page_cache.serve(page_cache.SEARCH_SUBJECT, _results_page)
+        return page_cache.serve(page_cache.search_subject(), _results_page, PAGE_PARAMETERS)
     except BadParameter as error:
         # The form stays, with the message beside the field that caused it.
         return _render(results=None, error=error, relaxations=[]), 400

@@ -1,0 +1,1 @@
+"""Accounts: users, sign-in, email verification and password reset."""

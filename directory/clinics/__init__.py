@@ -1,0 +1,1 @@
+"""Clinics, the tenants: their details, memberships, team invitations and console access."""

@@ -1,0 +1,1 @@
+"""Moderation: the queue, decisions with reason codes, risk signals, the audit log."""

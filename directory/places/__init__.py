@@ -1,0 +1,1 @@
+"""Places: the offline city data set and where clinics are."""

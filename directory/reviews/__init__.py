@@ -1,0 +1,1 @@
+"""Reviews: submission, verification, publication, replies, flags, votes and ratings."""

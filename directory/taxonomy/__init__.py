@@ -1,0 +1,1 @@
+"""Reference data: modalities, conditions, credential types and languages."""

@@ -1,0 +1,1 @@
+"""Therapists: profiles, their specialties and languages, and their accreditations."""
