@@ -54,7 +54,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalize_database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'directory.sqlite3'}")
     )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # A database that went away is noticed at checkout (pre-ping) and a request waits at
+    # most this long for a connection, so an outage answers 503 quickly and recovers alone.
+    DATABASE_CONNECT_TIMEOUT_SECONDS = env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 3)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "pool_timeout": 10}
     # The role that owns the tables: used only by `flask db upgrade/downgrade` and
     # `flask db-roles`.  Empty means the application's own URL (one role, as on SQLite).
     DATABASE_OWNER_URL = normalize_database_url(os.environ.get("DATABASE_OWNER_URL", ""))
@@ -91,6 +94,11 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", REDIS_URL or "memory://")
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
+    # A Redis outage must not refuse a submission: limits are then counted per process,
+    # and Redis is tried again with a growing pause until it answers.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # (The Redis storage gets the app's Redis client options: directory/core/redis_client.py.)
 
     # argon2id parameters (RFC 9106 second recommendation by default).
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 3)
@@ -100,6 +108,24 @@ class Config:
     # Outbox rows not acknowledged after this long are sent to the broker again.
     OUTBOX_REDISPATCH_AFTER_SECONDS = env_int("OUTBOX_REDISPATCH_AFTER_SECONDS", 120)
     OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
+    # After the broker failed to take a job, a web process leaves it alone this long: the
+    # job stays pending and the sweep sends it (a request never waits on a dead broker).
+    BROKER_RETRY_SECONDS = env_float("BROKER_RETRY_SECONDS", 5)
+    BROKER_PUBLISH_TIMEOUT_SECONDS = env_float("BROKER_PUBLISH_TIMEOUT_SECONDS", 0.25)
+    # A task that fails on something transient (the database, the broker, SMTP) is retried
+    # this many times, after 2, 4, 8, ... seconds (with jitter, at most the maximum), then
+    # becomes a dead letter.
+    TASK_MAX_RETRIES = env_int("TASK_MAX_RETRIES", 8)
+    TASK_RETRY_BACKOFF_SECONDS = env_float("TASK_RETRY_BACKOFF_SECONDS", 2)
+    TASK_RETRY_BACKOFF_MAX_SECONDS = env_float("TASK_RETRY_BACKOFF_MAX_SECONDS", 600)
+    # A task is killed after this long (prefork workers); an email claim older than
+    # EMAIL_CLAIM_LEASE_SECONDS, so necessarily abandoned, may be taken over.
+    TASK_TIME_LIMIT_SECONDS = env_int("TASK_TIME_LIMIT_SECONDS", 180)
+    EMAIL_CLAIM_LEASE_SECONDS = env_int("EMAIL_CLAIM_LEASE_SECONDS", 240)
+    MAIL_TIMEOUT_SECONDS = env_float("MAIL_TIMEOUT_SECONDS", 30)
+    # After a send, "sent" is written in its own transaction, retried this long if the
+    # database fails, never by sending again.
+    MAIL_RECORD_RETRY_SECONDS = env_float("MAIL_RECORD_RETRY_SECONDS", 90)
 
     EMAIL_TOKEN_MAX_AGE = env_int("EMAIL_TOKEN_MAX_AGE", 72 * 3600)
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 2 * 3600)
@@ -115,6 +141,11 @@ class Config:
     @classmethod
     def problems(cls) -> list[str]:
         """What stops this configuration from starting; empty when it may start."""
+        if cls.EMAIL_CLAIM_LEASE_SECONDS <= cls.TASK_TIME_LIMIT_SECONDS:
+            return [
+                "EMAIL_CLAIM_LEASE_SECONDS must be longer than TASK_TIME_LIMIT_SECONDS, or a"
+                " live delivery could be taken over and the email sent twice"
+            ]
         return []
 
 
@@ -147,7 +178,7 @@ class ProductionConfig(Config):
 
     @classmethod
     def problems(cls) -> list[str]:
-        missing = []
+        missing = super().problems()
         if cls.SECRET_KEY == DEFAULT_SECRET_KEY or len(cls.SECRET_KEY) < 32:
             missing.append("SECRET_KEY must be set to a random value of 32 characters or more")
         if not os.environ.get("DATABASE_URL"):

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from config import BASE_DIR, Config, config_from_environment
+from directory.core.database import engine_options
 from directory.core.urls import DatabaseIdConverter
 from directory.extensions import celery_init_app, csrf, db, limiter, login_manager, migrate
 
@@ -38,6 +39,7 @@ def configure_settings(app: Flask, config: type[Config] | None, overrides: dict)
         )
     app.config.from_object(config)
     app.config.update(overrides)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     app.instance_path = app.config["INSTANCE_DIR"]
     os.makedirs(app.instance_path, exist_ok=True)
 

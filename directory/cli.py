@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from directory.accounts.models import PlatformRole
 from directory.accounts.services import ensure_platform_user
+from directory.core import jobs, outbox
 from directory.core.database_roles import db_roles_cli
 from directory.core.tenancy import act_for_all_clinics
 from directory.demo.reference import ReferenceDataMissing
@@ -25,6 +26,7 @@ from directory.search.reindex import rebuild_all
 
 users_cli = AppGroup("users", help="Manage platform accounts.")
 search_cli = AppGroup("search", help="Maintain the search index.")
+jobs_cli = AppGroup("jobs", help="See the background jobs and re-queue dead letters.")
 
 
 @users_cli.command("create-moderator")
@@ -96,8 +98,69 @@ def reindex_command() -> None:
     click.echo(f"Rebuilt {report.documents:,} search documents in {report.seconds:.1f} s.")
 
 
+@jobs_cli.command("status")
+def jobs_status_command() -> None:
+    """The backlog by task and state, the oldest pending job, the dead letters."""
+    status = jobs.jobs_status()
+    if not status.backlog:
+        click.echo("No jobs.")
+        return
+    click.echo(f"{'task':<32} {'state':<8} {'jobs':>8}")
+    for row in status.backlog:
+        click.echo(f"{row.task_name:<32} {row.state:<8} {row.count:>8}")
+    age = status.oldest_pending_seconds()
+    click.echo("Oldest pending job: " + ("none" if age is None else f"{age:.0f} s old"))
+    click.echo(f"Dead letters: {status.dead_letter_count}")
+    for message in status.dead_letters:
+        click.echo(f"  #{message.id} {message.task_name}: {message.last_error or '(no error)'}")
+    if status.dead_letter_count:
+        click.echo("Re-queue with: flask --app directory jobs retry ID | --dead")
+
+
+@jobs_cli.command("show")
+@click.argument("message_id", type=int)
+def jobs_show_command(message_id: int) -> None:
+    """One job in full: its task, state, attempts, last error and payload."""
+    message = jobs.job(message_id)
+    if message is None:
+        raise click.ClickException(f"There is no job {message_id}.")
+    for label, value in (
+        ("job", message.id),
+        ("task", message.task_name),
+        ("state", message.state),
+        ("attempts", message.attempts),
+        ("created", message.created_at),
+        ("dispatched", message.dispatched_at),
+        ("last attempt", message.last_attempt_at),
+        ("completed", message.completed_at),
+        ("last error", message.last_error or "-"),
+    ):
+        click.echo(f"{label:<13} {value if value is not None else '-'}")
+    click.echo("payload:")
+    for key, value in sorted(message.payload.items()):
+        shown = value if key not in ("text", "html") else f"({len(str(value))} characters)"
+        click.echo(f"  {key}: {shown}")
+
+
+@jobs_cli.command("retry")
+@click.argument("message_ids", type=int, nargs=-1)
+@click.option("--dead", is_flag=True, help="Every dead letter.")
+def jobs_retry_command(message_ids: tuple[int, ...], dead: bool) -> None:
+    """Put dead letters back to work (pending, attempts from zero, dispatched now)."""
+    if dead == bool(message_ids):
+        raise click.UsageError("Name the jobs to retry, or pass --dead for every dead letter.")
+    wanted = jobs.dead_letter_ids() if dead else list(message_ids)
+    retried = outbox.retry(wanted)
+    db.session.commit()
+    skipped = sorted(set(wanted) - set(retried))
+    click.echo(f"Re-queued {len(retried)} job(s)" + (f": {retried}" if retried else "."))
+    if skipped:
+        click.echo(f"Not dead letters (left as they are): {skipped}")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(db_roles_cli)
     app.cli.add_command(seed_demo_command)

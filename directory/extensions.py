@@ -59,9 +59,14 @@ def celery_init_app(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         task_always_eager=app.config["CELERY_EAGER"],
         broker_connection_retry_on_startup=True,
-        # A broker outage must not hold a web request for long: the outbox sweep resends.
-        task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2},
-        broker_transport_options={"socket_connect_timeout": 2, "socket_timeout": 5},
+        # A broker outage must not hold a web request: one short try, and the outbox sweep
+        # sends what it missed (workers loosen these, workers/__init__.py).
+        task_publish_retry=False,
+        broker_transport_options={
+            "socket_connect_timeout": app.config["BROKER_PUBLISH_TIMEOUT_SECONDS"],
+            "socket_timeout": app.config["BROKER_PUBLISH_TIMEOUT_SECONDS"],
+        },
+        task_time_limit=app.config["TASK_TIME_LIMIT_SECONDS"],
         task_default_queue=app.config["CELERY_QUEUE"],
         # Task modules are named by configuration, not imported by the app: `directory`
         # never imports `workers`, but a worker (or eager dispatch) loads them by name.

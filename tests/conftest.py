@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -162,6 +164,19 @@ def private_redis(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def private_postgres():
+    """A PostgreSQL cluster of this test's own, which it may stop; removed afterwards.
+    Its folder is outside pytest's (private to this user): the cluster's owner must
+    reach it."""
+    folder = Path(tempfile.mkdtemp(prefix="directory-test-pg-"))
+    server = support.PrivatePostgres(folder)
+    server.init()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -37,6 +39,7 @@ from directory.core.tenancy import (
 from directory.extensions import db
 from directory.search.schema import SQLITE_TABLE_PREFIXES
 
+ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -237,26 +240,61 @@ def _has_sequence(connection) -> bool:
 
 
 class SMTPServer:
-    """aiosmtpd on 127.0.0.1 and a free port; `messages` holds parsed emails as they arrive."""
+    """aiosmtpd on 127.0.0.1 and a free port (or `port`); `messages` holds parsed emails as
+    they arrive.
 
-    def __init__(self):
+    A test may make it hold its answer to a message (`hold`), to kill a client mid-send:
+    with `keep=False` the held message is dropped, as a server drops the message of a
+    client that vanished before the reply; with `keep=True` it was accepted already.
+    `arrived` is set when a message has reached the server.
+    """
+
+    def __init__(self, port: int | None = None):
         self.messages: list = []
-        self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.port = port or free_port()
+        self._controller: Controller | None = None
+        self.arrived = threading.Event()
+        self._release = threading.Event()
+        self._release.set()
+        self._keep_held = True
+        self.on_message = None  # called with each message before the server answers
 
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
 
+    def hold(self, *, keep: bool) -> None:
+        self._keep_held = keep
+        self.arrived.clear()
+        self._release.clear()
+
+    def release(self) -> None:
+        self._release.set()
+
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        if self.on_message is not None:
+            self.on_message(message)
+        held = not self._release.is_set()
+        if not held or self._keep_held:
+            self.messages.append(message)
+        self.arrived.set()
+        if held:
+            await asyncio.get_running_loop().run_in_executor(None, self._release.wait, 60)
+            if not self._keep_held:
+                return "451 Requested action aborted: the client went away"
         return "250 Message accepted for delivery"
 
     def start(self) -> None:
+        """Listen (again: a stopped server comes back on the same port)."""
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self._controller.start()
 
     def stop(self) -> None:
-        self._controller.stop()
+        self._release.set()
+        if self._controller is not None:  # a test may have stopped it already
+            self._controller.stop()
+            self._controller = None
 
     def wait_for(self, count: int, timeout: float = 20.0) -> list:
         deadline = time.monotonic() + timeout
@@ -341,6 +379,122 @@ def statements() -> Iterator[list[str]]:
         yield seen
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of the test's own (initdb + pg_ctl in a temporary folder, on a
+    free port), to stop and start again; never the machine's shared server."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.data = folder / "data"
+        self.log = folder / "postgres.log"
+        self.bin = self._bin_dir()
+
+    @staticmethod
+    def _bin_dir() -> Path:
+        found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+        if not found and shutil.which("initdb") is None:
+            unavailable("PostgreSQL's initdb is not installed")
+        return found[-1].parent if found else Path(shutil.which("initdb")).parent
+
+    def _run(self, *args: str, timeout: float = 60) -> None:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if os.geteuid() == 0:  # initdb and postgres refuse to run as root
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, timeout=timeout, capture_output=True)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def init(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder}"
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start")
+
+    def stop(self) -> None:
+        """A fast shutdown: every connection is cut, as in a restart or a crash."""
+        if (self.data / "postmaster.pid").exists():
+            self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+
+class CeleryWorker:
+    """A real `celery -A workers worker` process (solo pool) on its own queue, configured
+    only by environment variables, as an operator runs it; the test may SIGKILL it."""
+
+    def __init__(self, env: dict[str, str], queue: str, log_path: Path):
+        self.env = {**os.environ, "APP_ENV": "local", "CELERY_QUEUE": queue, **env}
+        self.queue = queue
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = self.log_path.open("a")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "workers",
+                "worker",
+                "--pool",
+                "solo",
+                "--queues",
+                self.queue,
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no acknowledgement, no cleanup."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def output(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+
+def wait_until(condition, timeout: float, what: str, interval: float = 0.1):
+    """condition()'s first truthy value within `timeout` seconds; fails the test saying
+    `what` was awaited otherwise."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
 
 
 def run_at_once(actions: list, timeout: float = 60.0) -> list:

@@ -10,9 +10,12 @@ from flask_migrate import downgrade, upgrade
 
 from config import TestConfig
 from directory import create_app
+from directory.core.mail import queue_email
 from directory.extensions import db
 from directory.search.schema import include_object
 from tests import support
+
+SENT_EMAILS = "SELECT o.id, o.state, s.state FROM outbox o JOIN sent_emails s ON s.outbox_id = o.id"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -53,6 +56,13 @@ def test_a_seeded_database_downgrades_to_base_and_upgrades_again(fresh_database_
         seeded = app.test_cli_runner().invoke(args=seed)
         assert seeded.exit_code == 0, seeded.output
         assert db.session.scalar(sa.text("SELECT count(*) FROM reviews")) > 0
+        queue_email("kept@example.com", "verify_account", "Kept", user={}, link="x")
+        db.session.commit()  # eager: the email is sent and its claim recorded
+        kept = db.session.execute(sa.text(SENT_EMAILS)).all()
+        assert kept
+        db.session.remove()
+        downgrade(revision="0009_helpful_votes")  # the latest step, back over real rows
+        assert db.session.execute(sa.text(SENT_EMAILS)).all() == kept
         db.session.remove()
         downgrade(revision="base")
         remaining = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}

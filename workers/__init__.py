@@ -10,3 +10,6 @@ from workers.schedule import BEAT_SCHEDULE
 flask_app = create_app()
 celery = flask_app.extensions["celery"]
 celery.conf.beat_schedule = BEAT_SCHEDULE
+# A worker waits on the broker for jobs: it needs the patience a web request must not have.
+celery.conf.broker_transport_options = {"socket_connect_timeout": 2, "socket_timeout": 5}
+celery.conf.task_publish_retry = True

@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
+
+from directory.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +21,11 @@ FRIENDLY_MESSAGES = {
     413: "What you sent is too large.",
     429: "Too many attempts in a short time. Please wait a little and try again.",
     500: "Something went wrong on our side. We have been notified; please try again shortly.",
+    503: "The directory is briefly unavailable. Nothing you sent was half-saved; please try"
+    " again in a moment.",
 }
+# How long a client is asked to wait when the database cannot be reached.
+RETRY_AFTER_SECONDS = 10
 
 
 class BadParameter(Exception):
@@ -27,6 +35,16 @@ class BadParameter(Exception):
         super().__init__(f"{parameter}: {message}")
         self.parameter = parameter
         self.message = message
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Whether `error` says the database could not be reached (down, restarting, the pool
+    exhausted), as opposed to a statement that failed."""
+    if isinstance(error, PoolTimeoutError):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, OperationalError)
 
 
 def wants_json() -> bool:
@@ -64,5 +82,25 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
+        if database_unreachable(error):
+            return _database_unavailable(error)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _render(InternalServerError.code)
+
+
+def _database_unavailable(error: Exception):
+    # The transaction never committed; drop the dead connection so the next request
+    # gets a fresh one (pool_pre_ping replaces it) and recovers on its own.
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: nothing left to roll back
+        db.session.remove()
+    log.warning(
+        "database unreachable on %s %s: %s",
+        request.method,
+        request.path,
+        str(error).splitlines()[0] if str(error) else type(error).__name__,
+    )
+    response = _render(503)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -1,20 +1,32 @@
-"""Outgoing email: rendered when queued, delivered by a worker once per outbox row.
+"""Outgoing email: rendered when queued, delivered by a worker at least once per outbox row.
 
 `queue_email` renders the text and HTML bodies from templates/emails/ in the caller's
-transaction and writes an outbox row; the `emails.send` task calls `deliver`, which claims
-the row in `sent_emails` (unique per outbox row) before sending, so a retried or duplicated
-task never sends twice.  Delivery goes to SMTP (`smtp://`, `smtp+starttls://`, `smtps://`)
-or, in the local default, to .eml files in a folder (`file://`).
+transaction and writes an outbox row; the `emails.send` task calls `deliver`:
+
+1. claim: a `sent_emails` row (unique per outbox row) is committed before sending, so two
+   live runs never both send.  A claim is a lease: one still `sending` after
+   EMAIL_CLAIM_LEASE_SECONDS (longer than a task may live) belongs to a run that died,
+   and the next run takes it over;
+2. send, with a Message-ID derived from the outbox row, the same on every attempt, so a
+   message sent twice (a run killed after the server accepted it) is recognisable;
+3. record "sent" and mark the job done in a short transaction of its own, retried for
+   MAIL_RECORD_RETRY_SECONDS if the database fails, and never by sending again.
+
+A send that fails releases the claim and raises, so the task retries.  docs/jobs.md states
+the guarantees.  Delivery goes to SMTP (`smtp://`, `smtp+starttls://`, `smtps://`) or, in
+the local default, to .eml files in a folder (`file://`).
 """
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
+import time
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, parseaddr
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -23,7 +35,7 @@ from urllib.parse import unquote, urlsplit
 import sqlalchemy as sa
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from directory.core import outbox
@@ -31,6 +43,13 @@ from directory.core.models import UTCDateTime, check_in, utcnow
 from directory.extensions import db
 
 SEND_EMAIL_TASK = "emails.send"
+
+log = logging.getLogger(__name__)
+
+
+class SentButNotRecorded(Exception):
+    """The message went out, but "sent" could not be written: record it later, never
+    send it again."""
 
 
 class SentEmailState(StrEnum):
@@ -54,6 +73,8 @@ class SentEmail(db.Model):
     message_id: Mapped[str] = mapped_column(sa.String(200), default="")
     state: Mapped[str] = mapped_column(sa.String(10), default=SentEmailState.SENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the current claimant took the claim (its lease starts here).
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
@@ -73,52 +94,116 @@ def queue_email(to: str, template: str, subject: str, **context: Any) -> outbox.
     )
 
 
-def deliver(outbox_id: int) -> bool:
+def deliver(outbox_id: int, *, already_sent: bool = False) -> bool:
     """Send the email queued as outbox row `outbox_id`; True if this call sent it.
 
-    Idempotent: the claim row in `sent_emails` is committed before the message goes out,
-    so two concurrent runs cannot both send; a delivery error releases the claim and
-    re-raises, so the task can retry.
+    At least once, and twice only when a run dies between the server accepting the
+    message and the claim being marked sent.  Raises what the transport raised (the claim
+    is released first) so the task can retry, or SentButNotRecorded when the message went
+    out but "sent" could not be written: the task then retries with `already_sent`, which
+    only records it.
     """
+    if already_sent:
+        _record_sent(outbox_id, message_id_for(outbox_id))
+        return False
     message_row = db.session.get(outbox.OutboxMessage, outbox_id)
     if message_row is None or message_row.state != outbox.OutboxState.PENDING:
         return False
     payload = message_row.payload
-    claim = SentEmail(
-        outbox_id=outbox_id,
-        to_address=payload["to"],
-        subject=payload["subject"][:200],
-        template=payload.get("template", ""),
-    )
-    db.session.add(claim)
+    if not _claim(outbox_id, payload):
+        return False  # sent already, or another live run holds the claim
+    email = build_message(payload, outbox_id)
     try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return False  # another run holds (or finished) the claim
-
-    email = build_message(payload)
-    try:
-        transport_for(current_app.config["MAIL_URL"]).send(email)
+        config = current_app.config
+        transport_for(config["MAIL_URL"], config["MAIL_TIMEOUT_SECONDS"]).send(email)
     except Exception:
-        db.session.delete(claim)
-        db.session.commit()
+        _release(outbox_id)
         raise
-    claim.state = SentEmailState.SENT
-    claim.message_id = email["Message-ID"]
-    claim.sent_at = utcnow()
-    outbox.mark_done(outbox_id)
-    db.session.commit()
+    _record_sent(outbox_id, email["Message-ID"])
     return True
 
 
-def build_message(payload: dict[str, Any]) -> EmailMessage:
+def _claim(outbox_id: int, payload: dict[str, Any]) -> bool:
+    """Take the right to send: a new claim, or one whose lease ran out (committed)."""
+    db.session.add(
+        SentEmail(
+            outbox_id=outbox_id,
+            to_address=payload["to"],
+            subject=payload["subject"][:200],
+            template=payload.get("template", ""),
+        )
+    )
+    try:
+        db.session.commit()
+        return True
+    except IntegrityError:
+        db.session.rollback()
+    now = utcnow()
+    lapsed = now - timedelta(seconds=current_app.config["EMAIL_CLAIM_LEASE_SECONDS"])
+    taken = db.session.execute(
+        sa.update(SentEmail)
+        .where(
+            SentEmail.outbox_id == outbox_id,
+            SentEmail.state == SentEmailState.SENDING,
+            SentEmail.claimed_at < lapsed,
+        )
+        .values(claimed_at=now)
+    )
+    db.session.commit()
+    if taken.rowcount == 1:
+        log.warning("email %s: taking over a claim whose run died mid-send", outbox_id)
+        return True
+    return False
+
+
+def _release(outbox_id: int) -> None:
+    db.session.rollback()
+    db.session.execute(
+        sa.delete(SentEmail).where(
+            SentEmail.outbox_id == outbox_id, SentEmail.state == SentEmailState.SENDING
+        )
+    )
+    db.session.commit()
+
+
+def _record_sent(outbox_id: int, message_id: str) -> None:
+    """Mark the claim sent and the job done, in a transaction of its own; retried while
+    the database is unreachable, up to MAIL_RECORD_RETRY_SECONDS."""
+    deadline = time.monotonic() + current_app.config["MAIL_RECORD_RETRY_SECONDS"]
+    pause = 0.25
+    while True:
+        try:
+            db.session.execute(
+                sa.update(SentEmail)
+                .where(SentEmail.outbox_id == outbox_id)
+                .values(state=SentEmailState.SENT, message_id=message_id, sent_at=utcnow())
+            )
+            outbox.mark_done(outbox_id)
+            db.session.commit()
+            return
+        except DBAPIError as error:
+            db.session.rollback()
+            if time.monotonic() + pause > deadline:
+                raise SentButNotRecorded(f"email {outbox_id} went out: {error}") from error
+            log.warning("email %s went out; recording it failed, retrying: %s", outbox_id, error)
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
+
+
+def message_id_for(outbox_id: int) -> str:
+    """The Message-ID of the email queued as `outbox_id`: the same on every attempt."""
+    _name, address = parseaddr(current_app.config["MAIL_FROM"])
+    domain = address.rpartition("@")[2] or "localhost"
+    return f"<outbox-{outbox_id}@{domain}>"
+
+
+def build_message(payload: dict[str, Any], outbox_id: int) -> EmailMessage:
     email = EmailMessage()
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = payload["to"]
     email["Subject"] = payload["subject"]
     email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = make_msgid(idstring=uuid.uuid4().hex[:12], domain="directory.local")
+    email["Message-ID"] = message_id_for(outbox_id)
     email.set_content(payload["text"])
     if payload.get("html"):
         email.add_alternative(payload["html"], subtype="html")
@@ -139,17 +224,20 @@ class FolderTransport:
 
 
 class SMTPTransport:
-    def __init__(self, host: str, port: int, *, mode: str, username: str, password: str):
+    def __init__(
+        self, host: str, port: int, *, mode: str, username: str, password: str, timeout: float
+    ):
         self.host, self.port, self.mode = host, port, mode
         self.username, self.password = username, password
+        self.timeout = timeout
 
     def send(self, email: EmailMessage) -> None:
         if self.mode == "smtps":
             client = smtplib.SMTP_SSL(
-                self.host, self.port, timeout=30, context=ssl.create_default_context()
+                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
             )
         else:
-            client = smtplib.SMTP(self.host, self.port, timeout=30)
+            client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
         with client:
             if self.mode == "starttls":
                 client.starttls(context=ssl.create_default_context())
@@ -158,7 +246,7 @@ class SMTPTransport:
             client.send_message(email)
 
 
-def transport_for(mail_url: str) -> FolderTransport | SMTPTransport:
+def transport_for(mail_url: str, timeout: float = 30.0) -> FolderTransport | SMTPTransport:
     """The transport a MAIL_URL names; a clear error for a scheme we do not know."""
     parts = urlsplit(mail_url)
     if parts.scheme == "file":
@@ -175,6 +263,7 @@ def transport_for(mail_url: str) -> FolderTransport | SMTPTransport:
         mode=modes[parts.scheme],
         username=unquote(parts.username or ""),
         password=unquote(parts.password or ""),
+        timeout=timeout,
     )
 
 

@@ -22,6 +22,8 @@ import time
 
 import redis
 from flask import Flask, current_app
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -29,21 +31,30 @@ _EXTENSION = "redis_client"
 WARNING_INTERVAL_SECONDS = 60
 
 
+def client_options(timeout: float) -> dict:
+    """Connection options for a Redis that must never hold a request: short timeouts, and
+    no retries (redis-py retries a failed command three times by default, each waiting
+    its timeout again); this process's rest after a failure is the retry."""
+    return {
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+        "retry": Retry(NoBackoff(), 0),
+    }
+
+
 class RedisClient:
     """A Redis connection pool and what this process knows of its health."""
 
     def __init__(self, url: str, prefix: str, timeout: float, retry_seconds: float):
-        self.redis = redis.Redis.from_url(
-            url, socket_connect_timeout=timeout, socket_timeout=timeout, retry_on_timeout=False
-        )
+        self.redis = redis.Redis.from_url(url, **client_options(timeout))
         self.prefix = prefix
         self.retry_seconds = retry_seconds
         self._resting_until = 0.0
         self._warned_at = float("-inf")
         self._lock = threading.Lock()
 
-    def available(self, urgent: bool = False) -> redis.Redis | None:
-        return None if not urgent and time.monotonic() < self._resting_until else self.redis
+    def available(self) -> redis.Redis | None:
+        return None if time.monotonic() < self._resting_until else self.redis
 
     def failed(self, error: Exception, doing: str) -> None:
         now = time.monotonic()
@@ -63,6 +74,13 @@ class RedisClient:
 
 
 def init_app(app: Flask) -> None:
+    """The app's client; the rate limiter's Redis storage gets the same options (call
+    before the limiter is bound)."""
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            **client_options(app.config["REDIS_TIMEOUT_SECONDS"]),
+            **app.config.get("RATELIMIT_STORAGE_OPTIONS", {}),
+        }
     url = app.config["REDIS_URL"]
     app.extensions[_EXTENSION] = (
         RedisClient(
@@ -86,13 +104,10 @@ def configured() -> bool:
     return current_app.extensions[_EXTENSION] is not None
 
 
-def available(urgent: bool = False) -> redis.Redis | None:
-    """The Redis client, or None when there is none or it failed a moment ago.
-
-    `urgent`: the client even then, for what costs more to skip than a timeout (telling
-    every process that stored values are past)."""
+def available() -> redis.Redis | None:
+    """The Redis client, or None when there is none or it failed a moment ago."""
     client: RedisClient | None = current_app.extensions[_EXTENSION]
-    return client.available(urgent) if client is not None else None
+    return client.available() if client is not None else None
 
 
 def failed(error: Exception, doing: str) -> None:

@@ -12,6 +12,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from wtforms.fields import SelectChoice
 
+from directory.core import jobs, outbox
+from directory.core.outbox import OutboxMessage
 from directory.core.pagination import Page, page_number
 from directory.core.tokens import InvalidToken
 from directory.extensions import db, limiter
@@ -238,6 +240,33 @@ def reject_accreditation(accreditation_id: int):
         flash("Credential rejected; the clinic sees your note.", "success")
         return redirect(url_for("moderation.accreditations"))
     return render_accreditations({accreditation.id: form}, 422)
+
+
+@bp.get("/moderation/jobs")
+@moderator_route
+def jobs_page():
+    return render_template("moderation/jobs.html", status=jobs.jobs_status())
+
+
+@bp.post("/moderation/jobs/<int:message_id>/retry")
+@moderator_route
+def retry_job(message_id: int):
+    get_or_404(OutboxMessage, message_id)
+    if outbox.retry([message_id]):
+        db.session.commit()
+        flash(f"Job #{message_id} is queued again.", "success")
+    else:
+        flash(f"Job #{message_id} is not a dead letter; nothing to retry.", "info")
+    return redirect(url_for("moderation.jobs_page"))
+
+
+@bp.post("/moderation/jobs/retry-dead")
+@moderator_route
+def retry_dead_jobs():
+    retried = outbox.retry(jobs.dead_letter_ids())
+    db.session.commit()
+    flash(f"{len(retried)} dead letter(s) queued again.", "success")
+    return redirect(url_for("moderation.jobs_page"))
 
 
 @bp.get("/moderation/audit")

@@ -87,9 +87,9 @@ def changed(subject: str, session: Session | None = None) -> None:
 def forget(*subjects: str) -> None:
     """Start a new generation of each subject now (after a commit, or outside any).
 
-    When Redis cannot be told, this process remembers the subjects and tells Redis before
-    it reads anything from it again."""
-    client = redis_client.available(urgent=True) if enabled() else None
+    When Redis cannot be told (or failed a moment ago), this process remembers the
+    subjects and tells Redis before it reads anything from it again."""
+    client = redis_client.available() if enabled() else None
     if not subjects or not enabled():
         return
     if client is None or not _new_generations(client, subjects):

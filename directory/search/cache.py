@@ -172,17 +172,19 @@ def bump_generation() -> None:
 
 
 def _new_generation() -> bool:
-    """Replace the generation; when Redis cannot be told, this process remembers to, and
-    reads no generation until it has."""
+    """Replace the generation; when Redis cannot be told (or failed a moment ago), this
+    process remembers to, and reads no generation until it has."""
     missed = current_app.extensions[_UNANNOUNCED]
-    try:
-        current_app.extensions["search_cache"].set(GENERATION_KEY, _new_token(), timeout=0)
-    except redis.RedisError as error:
-        redis_client.failed(error, "starting a new generation of the search index")
-        missed.add(GENERATION_KEY)
-        return False
-    missed.clear()
-    return True
+    cache = _cache()
+    if cache is not None:
+        try:
+            cache.set(GENERATION_KEY, _new_token(), timeout=0)
+            missed.clear()
+            return True
+        except redis.RedisError as error:
+            redis_client.failed(error, "starting a new generation of the search index")
+    missed.add(GENERATION_KEY)
+    return False
 
 
 def _new_token() -> str:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -16,6 +13,7 @@ import sqlalchemy as sa
 from directory.core.mail import SEND_EMAIL_TASK, SentEmail, queue_email
 from directory.core.outbox import OutboxMessage, OutboxState
 from directory.extensions import db
+from tests.support import CeleryWorker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,46 +23,16 @@ def worker(database_url, redis_url, smtp_server, tmp_path):
     """A celery worker process reading its own queue, configured only by environment."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {
-        **os.environ,
-        "APP_ENV": "local",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
-        "CELERY_QUEUE": queue,
         "MAIL_URL": smtp_server.url,
         "INSTANCE_DIR": str(tmp_path / "worker-instance"),
         "BASE_URL": "http://localhost",
     }
-    log = (tmp_path / "worker.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "workers",
-            "worker",
-            "--pool",
-            "solo",
-            "--queues",
-            queue,
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel",
-            "INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = CeleryWorker(env, queue, tmp_path / "worker.log")
+    process.start()
     yield queue
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    log.close()
+    process.stop()
     redis.Redis.from_url(redis_url).delete(queue)
 
 
