@@ -3,7 +3,7 @@
 A backend supplies only what differs between the databases: how words match and rank,
 which names look like a misspelt one, how far a document is from a point, and how a
 freshly built table replaces the live one.  Everything else (filters, facets, sorting,
-paging) is written once in directory.search.engine.
+paging) is written once in directory.search.engine and the modules it runs.
 """
 
 from __future__ import annotations
