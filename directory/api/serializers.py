@@ -19,8 +19,8 @@ from directory.places.models import City
 from directory.public.therapist_profile import PublicAccreditation
 from directory.reviews.models import ASPECTS, ClinicReply, Review, TherapistRating
 from directory.reviews.ratings import RatingOverview, bayesian_score
-from directory.search.engine import Facets, Hit, SearchResults
 from directory.search.query import Place, Term
+from directory.search.results import Facets, Hit, SearchResults
 from directory.taxonomy.models import Condition, Language, Modality
 from directory.therapists.models import AccreditationState, Therapist
 

@@ -7,9 +7,10 @@ from flask import Blueprint, render_template, request
 from directory.core.errors import BadParameter
 from directory.public import page_cache
 from directory.search import links, sidebar
-from directory.search.engine import SearchResults, search
+from directory.search.engine import search
 from directory.search.params import SEARCH_PARAMETERS, parse_search, term_index
 from directory.search.query import MIN_RATINGS, RADII_KM, SORTS, Term
+from directory.search.results import SearchResults
 from directory.taxonomy.models import Language
 
 bp = Blueprint("search", __name__)

@@ -35,7 +35,7 @@ from directory.core import after_commit, redis_client
 GENERATION_KEY = "generation"
 # Bumped whenever the shape of a cached value changes, so that during a rolling deploy
 # old and new workers sharing one Redis never read each other's entries.
-FORMAT = 3
+FORMAT = 4
 _CHANGED = "search index"  # the after-commit kind: this transaction changed documents
 # Entries each process keeps in memory (about 3 KB each at 100,000 therapists: 1.5 MB).
 LOCAL_ENTRIES = 512

@@ -12,15 +12,16 @@ from __future__ import annotations
 import time
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from directory.clinics.models import Clinic
+from directory.core.database import insert_or_on_conflict
 from directory.core.models import UTCDateTime, utcnow
 from directory.extensions import db
 from directory.places.models import City
 from directory.reviews.models import Review, ReviewState, TherapistRating
 from directory.reviews.ratings import bayesian_score, platform_mean
 from directory.search import cache
+from directory.search.backends import SearchBackend, current_backend
 from directory.search.models import SearchDocument
 from directory.taxonomy.models import Condition, Modality
 from directory.therapists.models import (
@@ -50,31 +51,24 @@ DOCUMENT_COLUMNS = [
 ]
 
 
-def _joined(dialect: str, expression, separator: str = " "):
-    """The values of a correlated subquery joined by `separator` (NULL when none)."""
-    if dialect == "postgresql":
-        return sa.func.string_agg(expression, separator)
-    return sa.func.group_concat(expression, separator)
-
-
-def _padded(dialect: str, column, link) -> sa.ScalarSelect:
+def _padded(backend: SearchBackend, column, link) -> sa.ScalarSelect:
     """ " 3 7 12 ": the ids (or codes) of a link table, so `LIKE '% 7 %'` finds one."""
-    values = sa.select(_joined(dialect, sa.cast(column, sa.String))).where(
+    values = sa.select(backend.joined(sa.cast(column, sa.String))).where(
         link.therapist_id == Therapist.id
     )
     return sa.func.coalesce(" " + values.scalar_subquery() + " ", "")
 
 
-def _names(dialect: str, term, link, key) -> sa.ScalarSelect:
+def _names(backend: SearchBackend, term, link, key) -> sa.ScalarSelect:
     names = (
-        sa.select(_joined(dialect, term.name))
+        sa.select(backend.joined(term.name))
         .join(link, key == term.id)
         .where(link.therapist_id == Therapist.id)
     )
     return sa.func.coalesce(names.scalar_subquery(), "")
 
 
-def _review_sample(dialect: str):
+def _review_sample(backend: SearchBackend):
     newest = (
         sa.select(Review.title, Review.body)
         .where(Review.therapist_id == Therapist.id, Review.state == ReviewState.PUBLISHED)
@@ -85,11 +79,11 @@ def _review_sample(dialect: str):
         .correlate(Therapist)
         .subquery()
     )
-    text = sa.select(_joined(dialect, newest.c.title + ". " + newest.c.body)).scalar_subquery()
+    text = sa.select(backend.joined(newest.c.title + ". " + newest.c.body)).scalar_subquery()
     return sa.func.coalesce(sa.func.substr(text, 1, REVIEW_TEXT_CAP), "")
 
 
-def document_select(dialect: str, version: int, mean: float) -> sa.Select:
+def document_select(backend: SearchBackend, version: int, mean: float) -> sa.Select:
     """One row per listed therapist, in DOCUMENT_COLUMNS order; the caller adds a WHERE."""
     verified = (
         sa.select(Accreditation.id)
@@ -114,9 +108,9 @@ def document_select(dialect: str, version: int, mean: float) -> sa.Select:
         "city_name": City.name,
         "latitude": Clinic.latitude,
         "longitude": Clinic.longitude,
-        "modality_ids": _padded(dialect, TherapistModality.modality_id, TherapistModality),
-        "condition_ids": _padded(dialect, TherapistCondition.condition_id, TherapistCondition),
-        "language_codes": _padded(dialect, TherapistLanguage.language_code, TherapistLanguage),
+        "modality_ids": _padded(backend, TherapistModality.modality_id, TherapistModality),
+        "condition_ids": _padded(backend, TherapistCondition.condition_id, TherapistCondition),
+        "language_codes": _padded(backend, TherapistLanguage.language_code, TherapistLanguage),
         "accepting_new_clients": Therapist.accepting_new_clients,
         "accreditation_verified": verified,
         "rating_count": count,
@@ -124,14 +118,14 @@ def document_select(dialect: str, version: int, mean: float) -> sa.Select:
         "rating_score": bayesian_score(total, count, mean),
         "text_a": Therapist.name
         + " "
-        + _names(dialect, Modality, TherapistModality, TherapistModality.modality_id)
+        + _names(backend, Modality, TherapistModality, TherapistModality.modality_id)
         + PROFESSION_WORDS,
-        "text_b": _names(dialect, Condition, TherapistCondition, TherapistCondition.condition_id)
+        "text_b": _names(backend, Condition, TherapistCondition, TherapistCondition.condition_id)
         + " "
         + City.name
         + " "
         + Clinic.name,
-        "text_c": Therapist.headline + " " + Therapist.bio + " " + _review_sample(dialect),
+        "text_c": Therapist.headline + " " + Therapist.bio + " " + _review_sample(backend),
         "updated_at": sa.literal(utcnow(), UTCDateTime()),
     }
     assert set(values) == set(DOCUMENT_COLUMNS), "document_select must fill every column"
@@ -147,10 +141,8 @@ def document_select(dialect: str, version: int, mean: float) -> sa.Select:
 
 def insert_documents(table: sa.Table, where) -> sa.Executable:
     """INSERT INTO table SELECT the documents of the therapists matching `where`."""
-    dialect = db.session.get_bind().dialect.name
-    select = document_select(dialect, time.time_ns(), platform_mean()).where(where)
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert(table)
-    statement = insert.from_select([*DOCUMENT_COLUMNS], select)
+    select = document_select(current_backend(), time.time_ns(), platform_mean()).where(where)
+    statement = insert_or_on_conflict(table).from_select([*DOCUMENT_COLUMNS], select)
     changes = {name: statement.excluded[name] for name in DOCUMENT_COLUMNS[1:]}
     return statement.on_conflict_do_update(
         index_elements=[table.c.therapist_id],

@@ -12,7 +12,6 @@ migrations.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -25,7 +24,7 @@ from directory.core.database_roles import migration_engine
 from directory.extensions import db
 from directory.reviews.ratings import platform_mean
 from directory.search import cache
-from directory.search.backends import backend_for, postgresql_tables
+from directory.search.backends import SearchBackend, backend_for
 from directory.search.documents import DOCUMENT_COLUMNS, document_select
 from directory.search.models import SearchDocument
 from directory.therapists.models import Therapist
@@ -34,8 +33,6 @@ from directory.therapists.queries import listed
 LIVE = SearchDocument.__table__.name
 SHADOW = f"{LIVE}_rebuild"
 BATCH_SIZE = 2000
-# Connections filling the shadow at once on PostgreSQL: one per core of a small server.
-FILL_CONNECTIONS = int(os.environ.get("REINDEX_CONNECTIONS", os.cpu_count() or 2))
 COLUMNS = ", ".join(DOCUMENT_COLUMNS)
 
 
@@ -48,21 +45,6 @@ class ReindexReport:
 def _shadow_table() -> sa.Table:
     columns = [sa.Column(c.name, c.type) for c in SearchDocument.__table__.columns]
     return sa.Table(SHADOW, sa.MetaData(), *columns)
-
-
-def _as_all_clinics(connection: sa.Connection) -> None:
-    if connection.dialect.name == "postgresql":
-        # The owner is bound by the forced row-level security too; this connection is its own.
-        connection.exec_driver_sql("SELECT set_config('app.all_clinics', 'on', false)")
-        connection.commit()
-
-
-def _create_shadow(connection: sa.Connection) -> None:
-    if connection.dialect.name == "postgresql":
-        postgresql_tables.create_bare_shadow(connection, LIVE, SHADOW)
-    else:
-        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {SHADOW}")
-        connection.exec_driver_sql(f"CREATE TABLE {SHADOW} AS SELECT * FROM {LIVE} WHERE 0")
 
 
 def _batches(connection: sa.Connection, batch_size: int) -> list[tuple[int, int]]:
@@ -79,13 +61,15 @@ def _batches(connection: sa.Connection, batch_size: int) -> list[tuple[int, int]
         after_id = last
 
 
-def _fill_range(engine: sa.Engine, mean: float, after_id: int, last_id: int) -> int:
+def _fill_range(
+    engine: sa.Engine, backend: SearchBackend, mean: float, after_id: int, last_id: int
+) -> int:
     """Build one range of documents into the shadow, in its own transaction."""
-    select = document_select(engine.dialect.name, time.time_ns(), mean).where(
+    select = document_select(backend, time.time_ns(), mean).where(
         Therapist.id > after_id, Therapist.id <= last_id
     )
     with engine.connect() as connection:
-        _as_all_clinics(connection)
+        backend.act_for_all_clinics(connection)
         connection.execute(sa.insert(_shadow_table()).from_select(DOCUMENT_COLUMNS, select))
         connection.commit()
     return last_id
@@ -93,20 +77,17 @@ def _fill_range(engine: sa.Engine, mean: float, after_id: int, last_id: int) -> 
 
 def _fill(
     engine: sa.Engine,
+    backend: SearchBackend,
     connection: sa.Connection,
     mean: float,
     batch_size: int,
     progress: Callable[[int], None],
 ) -> int:
-    """Fill the shadow, range by range; PostgreSQL builds several ranges at once.
-
-    Turning text into tsvectors is most of the work and is CPU-bound in the database, so
-    one connection per core is what makes the rebuild fast.
-    """
+    """Fill the shadow, range by range, on as many connections at once as the backend
+    fills with (one per core on PostgreSQL)."""
     ranges = _batches(connection, batch_size)
-    workers = FILL_CONNECTIONS if engine.dialect.name == "postgresql" else 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = [pool.submit(_fill_range, engine, mean, *bounds) for bounds in ranges]
+    with ThreadPoolExecutor(max_workers=backend.fill_connections()) as pool:
+        jobs = [pool.submit(_fill_range, engine, backend, mean, *bounds) for bounds in ranges]
         for job in as_completed(jobs):
             progress(job.result())  # in this thread: the callback may use the app
     return connection.scalar(sa.select(sa.func.count()).select_from(_shadow_table()))
@@ -130,12 +111,10 @@ def _catch_up(connection: sa.Connection) -> None:
     )
 
 
-def _swap(connection: sa.Connection) -> None:
-    if connection.dialect.name == "postgresql":
-        # Readers go on; writers (the worker) wait the few milliseconds this takes.
-        connection.exec_driver_sql(f"LOCK TABLE {LIVE} IN SHARE ROW EXCLUSIVE MODE")
+def _swap(backend: SearchBackend, connection: sa.Connection) -> None:
+    backend.hold_writers(connection, LIVE)
     _catch_up(connection)
-    backend_for(connection.dialect.name).replace_live_table(connection, LIVE, SHADOW)
+    backend.replace_live_table(connection, LIVE, SHADOW)
     connection.commit()
 
 
@@ -147,21 +126,16 @@ def rebuild_all(
     mean = platform_mean()
     db.session.remove()
     engine = migration_engine(current_app.config, db.engine)
+    backend = backend_for(engine.dialect.name)
     try:
         with engine.connect() as connection:
-            _as_all_clinics(connection)
-            _create_shadow(connection)
+            backend.act_for_all_clinics(connection)
+            backend.create_shadow(connection, LIVE, SHADOW)
             connection.commit()
-            documents = _fill(engine, connection, mean, batch_size, progress)
-            if connection.dialect.name == "postgresql":
-                postgresql_tables.finish_shadow(connection, LIVE, SHADOW)
-                connection.commit()
-            _swap(connection)
-        if engine.dialect.name == "postgresql":
-            # A fresh table has no visibility map: until vacuumed, counting matches must
-            # visit every matching row instead of answering from the indexes.
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as vacuum:
-                vacuum.exec_driver_sql(f"VACUUM (ANALYZE) {LIVE}")
+            documents = _fill(engine, backend, connection, mean, batch_size, progress)
+            backend.finish_shadow(connection, LIVE, SHADOW)
+            _swap(backend, connection)
+        backend.after_swap(engine, LIVE)
     finally:
         if engine is not db.engine:
             engine.dispose()

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
-from directory.search.engine import FacetCount
 from directory.search.links import chosen
 from directory.search.query import Term
+from directory.search.results import FacetCount
 
 
 @dataclass(frozen=True)

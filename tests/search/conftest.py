@@ -13,8 +13,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from directory.extensions import db
-from directory.search.engine import SearchResults, search
+from directory.search.engine import search
 from directory.search.params import parse_search
+from directory.search.results import SearchResults
 from tests import support
 from tests.search.fixtures import Directory, build_directory
 

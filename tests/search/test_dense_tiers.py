@@ -1,11 +1,11 @@
-"""Dense tiers are read from a window at the top of their order (engine._window_size):
+"""Dense tiers are read from a window at the top of their order (paging._window_size):
 the same results as reading the whole tier, whether the window holds the page or not."""
 
 from __future__ import annotations
 
 import pytest
 
-from directory.search import engine
+from directory.search import paging
 from tests.search.conftest import run, slugs
 
 QUERIES = [
@@ -33,7 +33,7 @@ def every_page(args: dict) -> list:
 def windows_read(monkeypatch) -> list[int]:
     """The windows the engine chose to read."""
     chosen: list[int] = []
-    original = engine._window_size
+    original = paging._window_size
 
     def spy(tier, needed):
         size = original(tier, needed)
@@ -41,7 +41,7 @@ def windows_read(monkeypatch) -> list[int]:
             chosen.append(size)
         return size
 
-    monkeypatch.setattr(engine, "_window_size", spy)
+    monkeypatch.setattr(paging, "_window_size", spy)
     return chosen
 
 
@@ -49,7 +49,7 @@ def windows_read(monkeypatch) -> list[int]:
 def test_a_window_gives_the_results_of_the_whole_tier(directory, monkeypatch, windows_read, args):
     windowed = every_page(args)
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "_window_size", lambda tier, needed: None)
+        patch.setattr(paging, "_window_size", lambda tier, needed: None)
         whole = every_page(args)
     assert windowed == whole
 
@@ -63,6 +63,6 @@ def test_a_window_too_small_for_the_page_falls_back_to_the_whole_tier(
     directory, monkeypatch, windows_read
 ):
     whole = every_page({"q": "massage"})
-    monkeypatch.setattr(engine, "WINDOW_HEADROOM", 0.01)  # windows of a document or two
+    monkeypatch.setattr(paging, "WINDOW_HEADROOM", 0.01)  # windows of a document or two
     assert every_page({"q": "massage"}) == whole
     assert windows_read

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from directory.core.geo import bounding_box
 from directory.extensions import db
-from directory.search import engine, place_tokens
+from directory.search import filters, place_tokens
 from directory.search.models import SearchDocument
 from tests.search.conftest import run, slugs
 
@@ -33,7 +33,7 @@ TEXT_AND_PLACE = [
 @pytest.mark.parametrize("args", TEXT_AND_PLACE, ids=lambda args: str(args))
 def test_tokens_never_change_a_result(directory, monkeypatch, args):
     narrowed = run(args)
-    monkeypatch.setattr(engine, "_place_tokens", lambda query, box: ())
+    monkeypatch.setattr(filters, "_place_tokens", lambda query, box: ())
     plain = run(args)
     assert (narrowed.total, slugs(narrowed), narrowed.facets) == (
         plain.total,

@@ -14,8 +14,9 @@ from werkzeug.datastructures import MultiDict
 
 from directory.core.errors import BadParameter
 from directory.extensions import db
-from directory.search.engine import SearchResults, search
+from directory.search.engine import search
 from directory.search.params import PARAMETERS, parse_search
+from directory.search.results import SearchResults
 from tests.search.fixtures import listed_rows
 
 SYNTAX = [

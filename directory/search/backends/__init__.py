@@ -1,9 +1,12 @@
 """One search interface, two engines: PostgreSQL full-text and SQLite FTS5.
 
-A backend supplies only what differs between the databases: how words match and rank,
-which names look like a misspelt one, how far a document is from a point, and how a
-freshly built table replaces the live one.  Everything else (filters, facets, sorting,
-paging) is written once in directory.search.engine.
+A backend supplies only what differs between the databases: how words match, which names
+look like a misspelt one, how facet ids are counted, how a document's values are joined
+into one string, and each step of a full reindex that differs (acting for every clinic,
+creating, filling and finishing the shadow table, holding writers, replacing the live
+table and settling it).  Everything else is written once: the search in
+directory.search.engine and the modules it runs (filters, facets, ranking, paging), the
+documents in directory.search.documents and the reindex in directory.search.reindex.
 """
 
 from __future__ import annotations

@@ -42,5 +42,29 @@ class SearchBackend(Protocol):
     def similar_names(self, text: str, limit: int) -> list[NameMatch]:
         """Names whose trigram similarity to `text` is at least NAME_MATCH, best first."""
 
+    def joined(self, expression, separator: str = " "):
+        """An aggregate: the values of `expression` over its select's rows, joined by
+        `separator` (NULL when there are none)."""
+
+    # The full reindex (search.reindex), in the order it takes its steps.
+
+    def act_for_all_clinics(self, connection: sa.Connection) -> None:
+        """Let `connection` read and write every clinic's rows from now on, committed."""
+
+    def create_shadow(self, connection: sa.Connection, live: str, shadow: str) -> None:
+        """Create `shadow` empty, with the columns of `live`, ready for the bulk load."""
+
+    def fill_connections(self) -> int:
+        """How many connections fill the shadow at once."""
+
+    def finish_shadow(self, connection: sa.Connection, live: str, shadow: str) -> None:
+        """Give the loaded shadow what the live table has besides its rows, committed."""
+
+    def hold_writers(self, connection: sa.Connection, live: str) -> None:
+        """Make writers to `live` wait until this transaction ends (readers go on)."""
+
     def replace_live_table(self, connection: sa.Connection, live: str, shadow: str) -> None:
         """Make the fully built `shadow` table the live one, atomically."""
+
+    def after_swap(self, engine: sa.Engine, live: str) -> None:
+        """Whatever the new live table needs, once committed, to be searched at full speed."""

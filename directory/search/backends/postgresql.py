@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 
 from directory.extensions import db
+from directory.search.backends import postgresql_tables
 from directory.search.backends.base import NameMatch, PlaceTokens
-from directory.search.backends.postgresql_tables import swap_tables
 from directory.search.models import SearchDocument
 from directory.search.text import TextQuery
 from directory.search.trigrams import NAME_MATCH
 
 # english with accents folded (migration 0006): "montreal" finds Montréal.
 ENGLISH = sa.literal_column("'english_unaccent'::regconfig")
+# Connections filling a reindex's shadow at once: one per core of a small server.
+FILL_CONNECTIONS = int(os.environ.get("REINDEX_CONNECTIONS", os.cpu_count() or 2))
 
 
 def _vector(docs: sa.Table, name: str):
@@ -59,5 +63,35 @@ class PostgreSQLBackend:
         )
         return [NameMatch(*row) for row in rows if row.score >= NAME_MATCH]
 
+    def joined(self, expression, separator: str = " "):
+        return sa.func.string_agg(expression, separator)
+
+    def act_for_all_clinics(self, connection: sa.Connection) -> None:
+        # The owner is bound by the forced row-level security too; this connection is its own.
+        connection.exec_driver_sql("SELECT set_config('app.all_clinics', 'on', false)")
+        connection.commit()
+
+    def create_shadow(self, connection: sa.Connection, live: str, shadow: str) -> None:
+        postgresql_tables.create_bare_shadow(connection, live, shadow)
+
+    def fill_connections(self) -> int:
+        # Turning text into tsvectors is most of a reindex's work and is CPU-bound in the
+        # database, so one connection per core is what makes the rebuild fast.
+        return FILL_CONNECTIONS
+
+    def finish_shadow(self, connection: sa.Connection, live: str, shadow: str) -> None:
+        postgresql_tables.finish_shadow(connection, live, shadow)
+        connection.commit()
+
+    def hold_writers(self, connection: sa.Connection, live: str) -> None:
+        # Readers go on; writers (the worker) wait the few milliseconds the swap takes.
+        connection.exec_driver_sql(f"LOCK TABLE {live} IN SHARE ROW EXCLUSIVE MODE")
+
     def replace_live_table(self, connection: sa.Connection, live: str, shadow: str) -> None:
-        swap_tables(connection, live, shadow)
+        postgresql_tables.swap_tables(connection, live, shadow)
+
+    def after_swap(self, engine: sa.Engine, live: str) -> None:
+        # A fresh table has no visibility map: until vacuumed, counting matches must
+        # visit every matching row instead of answering from the indexes.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as vacuum:
+            vacuum.exec_driver_sql(f"VACUUM (ANALYZE) {live}")

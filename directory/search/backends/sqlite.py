@@ -67,9 +67,31 @@ class SQLiteBackend:
         scored.sort(key=lambda m: (-m.similarity, m.therapist_id))
         return scored[:limit]
 
+    def joined(self, expression, separator: str = " "):
+        return sa.func.group_concat(expression, separator)
+
+    def act_for_all_clinics(self, connection: sa.Connection) -> None:
+        pass  # no row-level security
+
+    def create_shadow(self, connection: sa.Connection, live: str, shadow: str) -> None:
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {shadow}")
+        connection.exec_driver_sql(f"CREATE TABLE {shadow} AS SELECT * FROM {live} WHERE 0")
+
+    def fill_connections(self) -> int:
+        return 1  # one writer at a time
+
+    def finish_shadow(self, connection: sa.Connection, live: str, shadow: str) -> None:
+        pass  # the rows are copied into the live table itself, which keeps its indexes
+
+    def hold_writers(self, connection: sa.Connection, live: str) -> None:
+        pass  # the swap's first write takes the database's one write lock until its commit
+
     def replace_live_table(self, connection: sa.Connection, live: str, shadow: str) -> None:
         # Readers keep their snapshot (WAL) until this one transaction commits; the FTS
         # triggers follow the rows.
         connection.exec_driver_sql(f"DELETE FROM {live}")
         connection.exec_driver_sql(f"INSERT INTO {live} SELECT * FROM {shadow}")
         connection.exec_driver_sql(f"DROP TABLE {shadow}")
+
+    def after_swap(self, engine: sa.Engine, live: str) -> None:
+        pass  # the live table was never replaced, only refilled
