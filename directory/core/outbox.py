@@ -4,7 +4,10 @@ A service calls `enqueue(task_name, **payload)`; that writes an `outbox` row in 
 transaction.  After the commit the relay hands each new row to Celery by task name (the
 application never imports the tasks).  The task acknowledges by marking the row done; a
 periodic sweep re-dispatches rows still pending, so a broker outage delays work but loses
-none.  With Celery eager (the local default) the relay runs the task in-process instead.
+none.  A task's failures are written on its row; after its last retry the row is a dead
+letter (state `failed`) until an operator puts it back to work (`retry`).  With Celery
+eager (the local default) the relay runs the task in-process instead.  docs/jobs.md has
+the guarantees.
 """
 
 from __future__ import annotations
@@ -106,24 +109,17 @@ def record_failure(message_id: int, error: str, *, final: bool) -> None:
 def retry(message_ids: list[int]) -> list[int]:
     """Put dead letters back to work: pending again with a fresh count of attempts, and
     dispatched after the caller commits.  Returns the ids that were dead letters."""
-    revived = list(
-        db.session.scalars(
+    revived = sorted(
+        db.session.execute(
             sa.update(OutboxMessage)
             .where(OutboxMessage.id.in_(message_ids), OutboxMessage.state == OutboxState.FAILED)
             .values(state=OutboxState.PENDING, attempts=0, dispatched_at=None)
-            .returning(OutboxMessage.id)
-        )
-    )
-    names = dict(
-        db.session.execute(
-            sa.select(OutboxMessage.id, OutboxMessage.task_name).where(
-                OutboxMessage.id.in_(revived)
-            )
+            .returning(OutboxMessage.id, OutboxMessage.task_name)
         ).all()
     )
-    for message_id in sorted(revived):
-        after_commit.defer(db.session(), _NEW_MESSAGES, (message_id, names[message_id]))
-    return sorted(revived)
+    for message_id, name in revived:
+        after_commit.defer(db.session(), _NEW_MESSAGES, (message_id, name))
+    return [message_id for message_id, _name in revived]
 
 
 def dispatch(messages: list[tuple[int, str]], *, sweeping: bool = False) -> None:
