@@ -101,6 +101,13 @@ class Config:
     OUTBOX_REDISPATCH_AFTER_SECONDS = env_int("OUTBOX_REDISPATCH_AFTER_SECONDS", 120)
     OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 10)
 
+    # Logs: "text" (readable, one line per record) or "json" (one JSON object per line).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # One INFO line per request (method, path, status, duration); the development server
+    # prints its own, so it is off locally.
+    LOG_REQUESTS = env_bool("LOG_REQUESTS", False)
+
     EMAIL_TOKEN_MAX_AGE = env_int("EMAIL_TOKEN_MAX_AGE", 72 * 3600)
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 2 * 3600)
 
@@ -137,11 +144,16 @@ class TestConfig(Config):
     SEARCH_CACHE_SECONDS = 0
     SHARED_PAGE_SECONDS = 0
     PLATFORM_MEAN_CACHE_SECONDS = 0
+    # pytest shows a failing test's records itself; background threads (the test SMTP
+    # server's) would otherwise print their INFO lines between the dots.
+    LOG_LEVEL = "WARNING"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
     DEV_MAILBOX = env_bool("DEV_MAILBOX", False)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_REQUESTS = env_bool("LOG_REQUESTS", True)
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 

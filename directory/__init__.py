@@ -20,6 +20,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         instance_path=str(BASE_DIR / "instance"),
     )
     configure_settings(app, config, overrides)
+    configure_logging(app)
     configure_extensions(app)
     configure_blueprints(app)
     configure_templates(app)
@@ -40,6 +41,12 @@ def configure_settings(app: Flask, config: type[Config] | None, overrides: dict)
     app.config.update(overrides)
     app.instance_path = app.config["INSTANCE_DIR"]
     os.makedirs(app.instance_path, exist_ok=True)
+
+
+def configure_logging(app: Flask) -> None:
+    from directory.core import logs
+
+    logs.init_app(app)
 
 
 def configure_extensions(app: Flask) -> None:
