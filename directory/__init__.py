@@ -90,6 +90,7 @@ def configure_blueprints(app: Flask) -> None:
     from directory.clinics.views import bp as clinics_bp
     from directory.dev.views import bp as dev_bp
     from directory.moderation.views import bp as moderation_bp
+    from directory.monitoring.views import bp as monitoring_bp
     from directory.public.clinic_page import bp as public_clinics_bp
     from directory.public.compare_views import bp as compare_bp
     from directory.public.profiles import bp as public_profiles_bp
@@ -113,6 +114,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_reviews_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(monitoring_bp)
     if app.config["DEV_MAILBOX"]:
         app.register_blueprint(dev_bp)
 
