@@ -108,6 +108,11 @@ class Config:
     # prints its own, so it is off locally.
     LOG_REQUESTS = env_bool("LOG_REQUESTS", False)
 
+    # /metrics: open when neither is set, except in production (where it is then 404).
+    # Either one lets a scraper in: a bearer token, or an address in the listed networks.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "")
+
     EMAIL_TOKEN_MAX_AGE = env_int("EMAIL_TOKEN_MAX_AGE", 72 * 3600)
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 2 * 3600)
 

@@ -25,6 +25,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
     configure_blueprints(app)
     configure_templates(app)
     configure_security_headers(app)
+    configure_monitoring(app)
     configure_errors(app)
     configure_cli(app)
     return app
@@ -131,6 +132,12 @@ def configure_security_headers(app: Flask) -> None:
 
     input_guard.init_app(app)
     app.after_request(add_security_headers)
+
+
+def configure_monitoring(app: Flask) -> None:
+    from directory.monitoring import metrics
+
+    metrics.init_app(app)
 
 
 def configure_errors(app: Flask) -> None:

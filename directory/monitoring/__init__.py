@@ -1,2 +1,2 @@
-"""What operators watch: health checks (/health/live, /health/ready).  The logs are in
-core/logs.py."""
+"""What operators watch: health checks (/health/live, /health/ready) and Prometheus
+metrics (/metrics).  The logs are in core/logs.py."""

@@ -146,5 +146,6 @@ def test_health_checks_are_never_rate_limited(limits_on_every_route):
     for _ in range(5):
         assert client.get("/health/live").status_code == 200
         assert client.get("/health/ready").status_code == 200
+        assert client.get("/metrics").status_code == 200
     # while the same limits do hold elsewhere
     assert [client.get("/").status_code for _ in range(3)][-1] == 429
