@@ -112,6 +112,9 @@ class Config:
     # Either one lets a scraper in: a bearer token, or an address in the listed networks.
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "")
+    # The Celery worker serves its own task metrics on this port (0: not at all).
+    WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)
+    WORKER_METRICS_ADDRESS = os.environ.get("WORKER_METRICS_ADDRESS", "127.0.0.1")
 
     EMAIL_TOKEN_MAX_AGE = env_int("EMAIL_TOKEN_MAX_AGE", 72 * 3600)
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 2 * 3600)
