@@ -127,6 +127,21 @@ class Config:
     # database fails, never by sending again.
     MAIL_RECORD_RETRY_SECONDS = env_float("MAIL_RECORD_RETRY_SECONDS", 90)
 
+    # Logs: "text" (readable, one line per record) or "json" (one JSON object per line).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # One INFO line per request (method, path, status, duration); the development server
+    # prints its own, so it is off locally.
+    LOG_REQUESTS = env_bool("LOG_REQUESTS", False)
+
+    # /metrics: open when neither is set, except in production (where it is then 404).
+    # Either one lets a scraper in: a bearer token, or an address in the listed networks.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "")
+    # The Celery worker serves its own task metrics on this port (0: not at all).
+    WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)
+    WORKER_METRICS_ADDRESS = os.environ.get("WORKER_METRICS_ADDRESS", "127.0.0.1")
+
     EMAIL_TOKEN_MAX_AGE = env_int("EMAIL_TOKEN_MAX_AGE", 72 * 3600)
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 2 * 3600)
 
@@ -168,11 +183,16 @@ class TestConfig(Config):
     SEARCH_CACHE_SECONDS = 0
     SHARED_PAGE_SECONDS = 0
     PLATFORM_MEAN_CACHE_SECONDS = 0
+    # pytest shows a failing test's records itself; background threads (the test SMTP
+    # server's) would otherwise print their INFO lines between the dots.
+    LOG_LEVEL = "WARNING"
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
     DEV_MAILBOX = env_bool("DEV_MAILBOX", False)
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_REQUESTS = env_bool("LOG_REQUESTS", True)
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
 

@@ -21,10 +21,12 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         instance_path=str(BASE_DIR / "instance"),
     )
     configure_settings(app, config, overrides)
+    configure_logging(app)
     configure_extensions(app)
     configure_blueprints(app)
     configure_templates(app)
     configure_security_headers(app)
+    configure_monitoring(app)
     configure_errors(app)
     configure_cli(app)
     return app
@@ -42,6 +44,12 @@ def configure_settings(app: Flask, config: type[Config] | None, overrides: dict)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     app.instance_path = app.config["INSTANCE_DIR"]
     os.makedirs(app.instance_path, exist_ok=True)
+
+
+def configure_logging(app: Flask) -> None:
+    from directory.core import logs
+
+    logs.init_app(app)
 
 
 def configure_extensions(app: Flask) -> None:
@@ -85,6 +93,7 @@ def configure_blueprints(app: Flask) -> None:
     from directory.clinics.views import bp as clinics_bp
     from directory.dev.views import bp as dev_bp
     from directory.moderation.views import bp as moderation_bp
+    from directory.monitoring.views import bp as monitoring_bp
     from directory.public.clinic_page import bp as public_clinics_bp
     from directory.public.compare_views import bp as compare_bp
     from directory.public.profiles import bp as public_profiles_bp
@@ -108,6 +117,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_reviews_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(monitoring_bp)
     if app.config["DEV_MAILBOX"]:
         app.register_blueprint(dev_bp)
 
@@ -124,6 +134,12 @@ def configure_security_headers(app: Flask) -> None:
 
     input_guard.init_app(app)
     app.after_request(add_security_headers)
+
+
+def configure_monitoring(app: Flask) -> None:
+    from directory.monitoring import metrics
+
+    metrics.init_app(app)
 
 
 def configure_errors(app: Flask) -> None:

@@ -13,9 +13,11 @@ from directory.search.schema import include_object
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Interpret the config file for Python logging, unless the app has set logging up
+# already (directory/core/logs.py, from create_app): replacing it would send the lines of
+# whatever the process does next to a second, unescaped handler.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -116,7 +116,7 @@ def transaction_settings() -> dict[str, str]:
     """The values of app.clinic_id, app.all_clinics and app.user_id for this app context
     ('' where there is none: the policies read '' as "no such value")."""
     clinic_id = current_clinic_id()
-    user_id = _signed_in_user_id()
+    user_id = signed_in_user_id()
     return {
         "clinic_id": "" if clinic_id is None else str(clinic_id),
         "all_clinics": "on" if acting_for_all_clinics() else "off",
@@ -124,15 +124,16 @@ def transaction_settings() -> dict[str, str]:
     }
 
 
-def _signed_in_user_id() -> str | None:
+def signed_in_user_id() -> str | None:
     """The id of the request's signed-in user, if flask_login has loaded it already.
 
     Never loads anything: this runs inside session events, where a query of the session
-    is not allowed.  So it neither resolves `current_user` (flask_login keeps the
-    request's user in `g._login_user` once resolved; a transaction that began before
-    that catches up at its next statement, see `_keep_settings_current`) nor reads the
-    user's attributes, which a commit may have expired: the id comes from the identity
-    key.  The anonymous user is not mapped and has none.
+    is not allowed, and for every log record (core.logs).  So it neither resolves
+    `current_user` (flask_login keeps the request's user in `g._login_user` once resolved;
+    a transaction that began before that catches up at its next statement, see
+    `_keep_settings_current`) nor reads the user's attributes, which a commit may have
+    expired: the id comes from the identity key.  The anonymous user is not mapped and
+    has none.
     """
     if not has_request_context():
         return None
