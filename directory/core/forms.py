@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 from wtforms import EmailField, SelectMultipleField
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from directory.core.addresses import MAX_LENGTH, MISSING, email_problem
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ().\-]{7,25}$")
 
@@ -15,22 +17,28 @@ def strip_whitespace(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def email_validators(*, required: bool = True) -> list:
-    first = DataRequired(message="Enter an email address.") if required else Optional()
-    return [
-        first,
-        Length(max=254, message="That address is too long."),
-        Email(
-            message="Enter a valid email address, like name@example.com.",
-            check_deliverability=False,
-        ),
-    ]
+class UsableEmail:
+    """The address rule of `core.addresses`, the one the services check again."""
+
+    field_flags = {"maxlength": MAX_LENGTH}  # rendered as the input's maxlength
+
+    def __call__(self, form, field) -> None:
+        problem = email_problem(field.data)
+        if problem is not None:
+            raise ValidationError(problem)
 
 
-def email_field(label: str = "Email address", *, required: bool = True) -> EmailField:
+def email_validators(*, required: bool = True, missing_message: str = MISSING) -> list:
+    first = DataRequired(message=missing_message) if required else Optional()
+    return [first, UsableEmail()]
+
+
+def email_field(
+    label: str = "Email address", *, required: bool = True, missing_message: str = MISSING
+) -> EmailField:
     return EmailField(
         label,
-        validators=email_validators(required=required),
+        validators=email_validators(required=required, missing_message=missing_message),
         filters=[strip_whitespace],
         render_kw={"autocomplete": "email"},
     )
