@@ -36,6 +36,7 @@ ASPECT_CHOICES = [
     *(SelectChoice(str(n), str(n)) for n in range(5, 0, -1)),
 ]
 OLDEST_VISIT_MONTHS = 24
+GUEST_EMAIL_MISSING = "Enter your email so we can confirm the review is yours."
 
 
 def months_back(today: date, months: int) -> date:
@@ -105,15 +106,15 @@ class ReviewForm(FlaskForm):
         filters=[strip_whitespace],
     )
     initials_only = BooleanField("Show only my initials")
-    email = email_field("Your email", required=False)
+    email = email_field("Your email", missing_message=GUEST_EMAIL_MISSING)
 
     def __init__(self, *args, needs_email: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.needs_email = needs_email
-
-    def validate_email(self, field) -> None:
-        if self.needs_email and not field.data:
-            raise ValidationError("Enter your email so we can confirm the review is yours.")
+        if not needs_email:
+            # A signed-in or invited reviewer is known by their account or invitation: the
+            # field is not shown, and whatever it holds is not used.
+            self.email.validators = []
 
     def validate_visit_month(self, field) -> None:
         today = date.today()
