@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from directory.accounts.models import PlatformRole, User
-from directory.core.addresses import normalize_email
+from directory.core.addresses import checked_email, normalize_email
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
 from directory.core.passwords import hash_password, needs_rehash, verify_password
@@ -38,8 +38,11 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def register_user(email: str, display_name: str, password: str) -> User:
-    """Create an account and queue the email that verifies its address."""
-    email = normalize_email(email)
+    """Create an account and queue the email that verifies its address.
+
+    Raises InvalidEmail or EmailAlreadyRegistered, having saved nothing.
+    """
+    email = checked_email(email)
     if find_user_by_email(email) is not None:
         raise EmailAlreadyRegistered(email)
     user = User(
@@ -149,7 +152,7 @@ def ensure_platform_user(
     if user is None:
         password = secrets.token_urlsafe(12)
         user = User(
-            email=normalize_email(email),
+            email=checked_email(email),
             display_name=display_name or email.split("@")[0],
             password_hash=hash_password(password),
             email_verified_at=utcnow(),

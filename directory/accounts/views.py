@@ -7,6 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.accounts import services
 from directory.accounts.forms import ForgotPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
+from directory.core.addresses import InvalidEmail
 from directory.core.tokens import InvalidToken
 from directory.core.urls import same_site_path
 from directory.extensions import db, limiter
@@ -35,6 +36,8 @@ def register():
             user = services.register_user(
                 form.email.data, form.display_name.data, form.password.data
             )
+        except InvalidEmail as problem:
+            form.email.errors.append(str(problem))
         except services.EmailAlreadyRegistered:
             form.email.errors.append(
                 "An account with this email already exists. Sign in, or reset your password."

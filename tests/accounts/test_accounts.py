@@ -9,7 +9,10 @@ from email.parser import BytesParser
 import pytest
 import sqlalchemy as sa
 
+from directory.accounts import services
 from directory.accounts.models import User
+from directory.core.addresses import InvalidEmail
+from directory.core.outbox import OutboxMessage
 from directory.core.tokens import TokenPurpose, make_token
 from directory.extensions import db
 from tests.factories import PASSWORD, create_user
@@ -164,3 +167,23 @@ def test_create_moderator_makes_a_verified_moderator(runner):
     again = runner.invoke(args=["users", "create-moderator", "mod@example.com", "--admin"])
     assert "mod@example.com is now an admin" in again.output
     assert "password is:" not in again.output
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("email", ["", "  ", "not-an-address", None])
+def test_registering_refuses_an_address_that_cannot_receive_mail_even_past_the_form(app, email):
+    with pytest.raises(InvalidEmail):
+        services.register_user(email, "Ann", "a long password")
+    db.session.flush()
+    assert count(User) == 0
+    assert count(OutboxMessage) == 0
+
+
+def test_create_moderator_refuses_an_address_that_is_not_one(runner):
+    result = runner.invoke(args=["users", "create-moderator", "not-an-address"])
+    assert result.exit_code == 2
+    assert "Enter a valid email address" in result.output
+    assert count(User) == 0
