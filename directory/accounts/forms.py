@@ -4,13 +4,25 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from directory.core.forms import email_field
+from directory.core.passwords import password_problem
+
+
+class UsablePassword:
+    """The rule of `core.passwords` for what a new password may contain."""
+
+    def __call__(self, form, field) -> None:
+        problem = password_problem(field.data or "")
+        if problem is not None:
+            raise ValidationError(problem)
+
 
 PASSWORD_RULES = [
     DataRequired(message="Choose a password."),
     Length(min=10, max=128, message="Use between 10 and 128 characters."),
+    UsablePassword(),
 ]
 
 
