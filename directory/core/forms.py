@@ -4,13 +4,30 @@ from __future__ import annotations
 
 import re
 
-from wtforms import EmailField, SelectMultipleField
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import (
+    DateField,
+    EmailField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Length,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from directory.core.addresses import MAX_LENGTH, MISSING, email_problem
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ().\-]{7,25}$")
+CHOOSE_LISTED = "Choose one of the listed options."
 
 
 def strip_whitespace(value: str | None) -> str | None:
@@ -71,8 +88,63 @@ class DigitsAtLeast:
             raise ValidationError(f"A phone number has at least {self.count} digits.")
 
 
-class MultiCheckboxField(SelectMultipleField):
+class HumanMessages:
+    """Answers input a field cannot read or choose with a message written for people.
+
+    WTForms' own ("Invalid Choice: could not coerce.", "Not a valid integer value.") are
+    written for developers.  Every form uses the fields below instead of WTForms' choice,
+    number and date fields (a test walks them); `invalid_message` words one per field.
+    """
+
+    invalid_message = "Check this value."
+
+    def __init__(self, *args, invalid_message: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if invalid_message is not None:
+            self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(self.invalid_message) from error
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors and any(str(value).strip() for value in self.raw_data or ()):
+            # A value was typed but cannot be read: say that alone, not also which range it
+            # misses.  A blank one goes on to Optional() or DataRequired(), which decide.
+            raise StopValidation()
+        try:
+            super().pre_validate(form)
+        except StopValidation:
+            raise
+        except ValidationError as error:
+            raise ValidationError(self.invalid_message) from error
+
+
+class ChoiceField(HumanMessages, SelectField):
+    invalid_message = CHOOSE_LISTED
+
+
+class RadioChoiceField(HumanMessages, RadioField):
+    invalid_message = CHOOSE_LISTED
+
+
+class MultiCheckboxField(HumanMessages, SelectMultipleField):
     """A group of checkboxes; an id that is not among the choices is refused with a message."""
 
+    invalid_message = "Choose only from the listed options."
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class WholeNumberField(HumanMessages, IntegerField):
+    invalid_message = "Enter a whole number, like 45."
+
+
+class NumberField(HumanMessages, FloatField):
+    invalid_message = "Enter a number, like 43.65."
+
+
+class DayField(HumanMessages, DateField):
+    invalid_message = "Enter a date, like 2026-03-01."

@@ -5,20 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    HiddenField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from directory.core.forms import email_field, strip_whitespace
-from directory.moderation.reasons import REASON_LABELS
+from directory.core.forms import (
+    ChoiceField,
+    DayField,
+    RadioChoiceField,
+    email_field,
+    strip_whitespace,
+)
+from directory.moderation.reasons import CHOOSE_REASON, REASON_LABELS
 from directory.reviews.models import ASPECTS
 
 RATING_CHOICES = [
@@ -36,6 +34,7 @@ ASPECT_CHOICES = [
     *(SelectChoice(str(n), str(n)) for n in range(5, 0, -1)),
 ]
 OLDEST_VISIT_MONTHS = 24
+CHOOSE_RATING = "Choose a rating from 1 to 5."
 GUEST_EMAIL_MISSING = "Enter your email so we can confirm the review is yours."
 
 
@@ -67,16 +66,26 @@ def optional_int(value):
     return int(value) if value not in (None, "") else None
 
 
+def aspect_field(label: str) -> ChoiceField:
+    return ChoiceField(
+        label,
+        choices=ASPECT_CHOICES,
+        coerce=optional_int,
+        invalid_message="Choose a rating from 1 to 5, or leave it as not rated.",
+    )
+
+
 class ReviewForm(FlaskForm):
-    rating = RadioField(
+    rating = RadioChoiceField(
         "Overall rating",
         choices=RATING_CHOICES,
-        validators=[DataRequired(message="Choose a rating from 1 to 5.")],
+        validators=[DataRequired(message=CHOOSE_RATING)],
+        invalid_message=CHOOSE_RATING,
     )
-    rating_technique = SelectField("Technique", choices=ASPECT_CHOICES, coerce=optional_int)
-    rating_communication = SelectField("Communication", choices=ASPECT_CHOICES, coerce=optional_int)
-    rating_environment = SelectField("Environment", choices=ASPECT_CHOICES, coerce=optional_int)
-    rating_value = SelectField("Value for money", choices=ASPECT_CHOICES, coerce=optional_int)
+    rating_technique = aspect_field("Technique")
+    rating_communication = aspect_field("Communication")
+    rating_environment = aspect_field("Environment")
+    rating_value = aspect_field("Value for money")
     title = StringField(
         "Title",
         validators=[
@@ -128,14 +137,16 @@ class ReviewForm(FlaskForm):
 
 
 class InvitationForm(FlaskForm):
-    therapist_id = SelectField("Therapist", coerce=int, choices=[])
+    therapist_id = ChoiceField(
+        "Therapist", coerce=int, choices=[], invalid_message="Choose one of your therapists."
+    )
     client_name = StringField(
         "Client's name",
         validators=[DataRequired(message="Enter the client's name."), Length(max=80)],
         filters=[strip_whitespace],
     )
     client_email = email_field("Client's email")
-    visit_date = DateField(
+    visit_date = DayField(
         "Date of the visit", validators=[DataRequired(message="Enter the date of the visit.")]
     )
 
@@ -153,8 +164,10 @@ class ReplyForm(FlaskForm):
 
 
 class FlagForm(FlaskForm):
-    reason = SelectField(
-        "Reason", choices=[SelectChoice(code.value, label) for code, label in REASON_LABELS.items()]
+    reason = ChoiceField(
+        "Reason",
+        choices=[SelectChoice(code.value, label) for code, label in REASON_LABELS.items()],
+        invalid_message=CHOOSE_REASON,
     )
     note = TextAreaField("Note for the moderators", validators=[Optional(), Length(max=1000)])
 

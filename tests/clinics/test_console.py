@@ -10,6 +10,7 @@ from directory.search.models import SearchDocument
 from directory.taxonomy.models import Condition, CredentialType, Modality
 from directory.therapists.models import Accreditation, AccreditationState, Therapist
 from tests.factories import PASSWORD, create_clinic, create_therapist, create_user
+from tests.pages import field_errors
 
 CLINIC_FORM = {
     "name": "Harbour Massage",
@@ -20,6 +21,9 @@ CLINIC_FORM = {
     "postal_code": "M5J 2H1",
     "city": "Toronto",
     "description": "Registered massage therapy by the lake.",
+    # A browser posts the inputs left empty as "", not at all.
+    "latitude": "",
+    "longitude": "",
 }
 
 
@@ -176,9 +180,26 @@ def test_bad_therapist_input_gets_messages_and_saves_nothing(client):
         b"Enter the therapist",
         b"cannot be below",
         b"Between 0 and 70",
-        b"not a valid choice",
+        b"Choose only from the listed options.",
     ):
         assert message in response.data
+    assert b"not a valid choice" not in response.data
+    assert count(Therapist) == 0
+
+
+def test_numbers_and_options_that_cannot_be_read_get_messages_for_people(client):
+    clinic = create_clinic()
+    sign_in(client, member(clinic))
+    response = client.post(
+        f"/manage/{clinic.slug}/therapists/new",
+        data=therapist_form(price_min="ninety", currency="XYZ", modalities=["abc"]),
+    )
+    assert response.status_code == 422
+    assert field_errors(response, "price_min") == ["Enter a whole number, like 45."]
+    assert field_errors(response, "currency") == ["Choose one of the listed currencies."]
+    assert field_errors(response, "modalities") == ["Choose only from the listed options."]
+    for library_words in (b"Not a valid", b"could not coerce", b"Invalid choice"):
+        assert library_words not in response.data
     assert count(Therapist) == 0
 
 

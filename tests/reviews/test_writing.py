@@ -102,7 +102,7 @@ def test_bad_review_input_keeps_what_was_typed_and_saves_nothing(client):
     )
     assert response.status_code == 422
     for message in (
-        b"Not a valid choice",
+        b"Choose a rating from 1 to 5.",
         b"between 40 and 5,000",
         b"cannot be in the future",
         b"valid email",
@@ -221,3 +221,20 @@ def test_the_service_refuses_a_guest_review_without_a_usable_address(app, email)
     db.session.flush()
     assert count(Review) == 0
     assert count(OutboxMessage) == 0
+
+
+def test_a_value_outside_the_choices_gets_a_human_message(client):
+    therapist = listed_therapist()
+    response = client.post(
+        f"/therapists/{therapist.slug}/reviews/new",
+        data=review_form(rating="six", rating_technique="9", rating_value="abc"),
+    )
+    assert response.status_code == 422
+    assert field_errors(response, "rating") == ["Choose a rating from 1 to 5."]
+    for aspect in ("rating_technique", "rating_value"):
+        assert field_errors(response, aspect) == [
+            "Choose a rating from 1 to 5, or leave it as not rated."
+        ]
+    for library_words in (b"could not coerce", b"Not a valid choice", b"Invalid Choice"):
+        assert library_words not in response.data
+    assert count(Review) == 0
