@@ -76,7 +76,9 @@ def dashboard_page(clinic, membership):
 @clinic_route(Permission.EDIT_CLINIC)
 def settings(clinic, membership):
     form = ClinicForm(obj=clinic)
-    if request.method == "GET":
+    if not form.city.raw_data:
+        # The clinic's `city` is a City row; the field holds its label, also when a POST
+        # leaves the field out (other fields then keep the clinic's values too).
         form.city.data = city_label(clinic.city)
     if form.validate_on_submit():
         try:

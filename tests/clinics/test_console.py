@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from directory.clinics.models import Clinic, Membership, Role
@@ -89,6 +90,18 @@ def test_bad_clinic_details_get_messages_and_save_nothing(client):
     duplicate = client.post("/clinics/new", data={**CLINIC_FORM, "name": "TAKEN NAME"})
     assert b"already listed" in duplicate.data
     assert count(Clinic) == 1
+
+
+@pytest.mark.parametrize("posted", [{}, {"name": "Harbour Massage and Spa"}])
+def test_settings_posted_without_the_city_keep_the_clinics_city(client, posted):
+    """The clinic's `city` is a row and the form's a label: a POST leaving the field out
+    (or empty) used to hand the row to the field's checks, a server error."""
+    clinic = create_clinic("Harbour Massage")
+    sign_in(client, member(clinic))
+    response = client.post(f"/manage/{clinic.slug}/settings", data=posted)
+    assert response.status_code in (302, 422)
+    db.session.refresh(clinic)
+    assert clinic.city.name == "Toronto"
 
 
 def test_extra_fields_cannot_assign_clinic_or_role(client):
