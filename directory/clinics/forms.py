@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
@@ -13,6 +12,7 @@ from directory.core.forms import (
     ChoiceField,
     DigitsAtLeast,
     NumberField,
+    PageForm,
     email_field,
     phone_validators,
     strip_whitespace,
@@ -24,7 +24,7 @@ ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
 CHOOSE_ROLE = "Choose one of the listed roles."
 
 
-class ClinicForm(FlaskForm):
+class ClinicForm(PageForm):
     name = StringField(
         "Clinic name",
         validators=[DataRequired(message="Enter the clinic's name."), Length(max=120)],
@@ -87,12 +87,12 @@ class ClinicForm(FlaskForm):
         return valid
 
 
-class TeamInviteForm(FlaskForm):
+class TeamInviteForm(PageForm):
     email = email_field("Colleague's email")
     role = ChoiceField(
         "Role", choices=ROLE_CHOICES, default=Role.STAFF.value, invalid_message=CHOOSE_ROLE
     )
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PageForm):
     role = ChoiceField("Role", choices=ROLE_CHOICES, invalid_message=CHOOSE_ROLE)

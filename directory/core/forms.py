@@ -1,9 +1,11 @@
-"""Field helpers shared by every domain's forms."""
+"""The base form and the field helpers shared by every domain's forms."""
 
 from __future__ import annotations
 
 import re
 
+from flask import request
+from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -28,6 +30,22 @@ from directory.core.addresses import MAX_LENGTH, MISSING, email_problem
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ().\-]{7,25}$")
 CHOOSE_LISTED = "Choose one of the listed options."
+
+_FROM_THE_REQUEST = object()
+
+
+class PageForm(FlaskForm):
+    """The base of every form a page posts: it reads the submitted form fields, nothing else.
+
+    Flask-WTF would also fill fields from uploaded files and from a JSON body, handing a
+    text field a file or a number its validators fail on with a server error.  No page
+    takes either, so they count as missing fields and get the usual messages.
+    """
+
+    def __init__(self, formdata=_FROM_THE_REQUEST, **kwargs):
+        if formdata is _FROM_THE_REQUEST:
+            formdata = request.form if self.is_submitted() and request.form else None
+        super().__init__(formdata, **kwargs)
 
 
 def strip_whitespace(value: str | None) -> str | None:

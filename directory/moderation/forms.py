@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from directory.core.forms import ChoiceField, DayField, RadioChoiceField, strip_whitespace
+from directory.core.forms import ChoiceField, DayField, PageForm, RadioChoiceField, strip_whitespace
 from directory.moderation.reasons import CHOOSE_REASON, REASON_LABELS, Reason
 
 REASON_CHOICES = [SelectChoice(code.value, label) for code, label in REASON_LABELS.items()]
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PageForm):
     """Reject or unpublish a review: a reason code, and a note ('other' needs one)."""
 
     reason = ChoiceField("Reason", choices=REASON_CHOICES, invalid_message=CHOOSE_REASON)
@@ -29,7 +28,7 @@ class ReasonForm(FlaskForm):
             raise ValidationError("Explain the decision when the reason is 'Other'.")
 
 
-class FlagDecisionForm(FlaskForm):
+class FlagDecisionForm(PageForm):
     decision = RadioChoiceField(
         "Decision",
         choices=[
@@ -55,7 +54,7 @@ class FlagDecisionForm(FlaskForm):
             raise ValidationError("Explain the decision when the reason is 'Other'.")
 
 
-class AccreditationRejectForm(FlaskForm):
+class AccreditationRejectForm(PageForm):
     note = TextAreaField(
         "What did not match",
         validators=[DataRequired(message="Say what did not match."), Length(max=2000)],
@@ -63,7 +62,7 @@ class AccreditationRejectForm(FlaskForm):
     )
 
 
-class AppealForm(FlaskForm):
+class AppealForm(PageForm):
     message = TextAreaField(
         "Why should we look again?",
         validators=[
@@ -74,7 +73,7 @@ class AppealForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PageForm):
     class Meta:
         csrf = False
 

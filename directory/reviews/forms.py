@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -12,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from directory.core.forms import (
     ChoiceField,
     DayField,
+    PageForm,
     RadioChoiceField,
     email_field,
     strip_whitespace,
@@ -75,7 +75,7 @@ def aspect_field(label: str) -> ChoiceField:
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PageForm):
     rating = RadioChoiceField(
         "Overall rating",
         choices=RATING_CHOICES,
@@ -136,7 +136,7 @@ class ReviewForm(FlaskForm):
         return {aspect: getattr(self, f"rating_{aspect}").data for aspect in ASPECTS}
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(PageForm):
     therapist_id = ChoiceField(
         "Therapist", coerce=int, choices=[], invalid_message="Choose one of your therapists."
     )
@@ -151,7 +151,7 @@ class InvitationForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PageForm):
     body = TextAreaField(
         "Public reply",
         validators=[
@@ -163,7 +163,7 @@ class ReplyForm(FlaskForm):
     confirmed = HiddenField()
 
 
-class FlagForm(FlaskForm):
+class FlagForm(PageForm):
     reason = ChoiceField(
         "Reason",
         choices=[SelectChoice(code.value, label) for code, label in REASON_LABELS.items()],
@@ -178,13 +178,13 @@ class ReportForm(FlagForm):
     email = email_field("Your email (optional, never shown)", required=False)
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(PageForm):
     email = email_field("The email you used for the review")
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PageForm):
     """No fields: the CSRF token, so a withdrawal is always a deliberate POST."""
 
 
-class HelpfulForm(FlaskForm):
+class HelpfulForm(PageForm):
     """No fields: the CSRF token, so a vote is a deliberate POST from our page."""

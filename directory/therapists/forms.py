@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
@@ -13,6 +12,7 @@ from directory.core.forms import (
     ChoiceField,
     DayField,
     MultiCheckboxField,
+    PageForm,
     WholeNumberField,
     strip_whitespace,
     web_address_validators,
@@ -21,7 +21,7 @@ from directory.core.forms import (
 CURRENCIES = ["CAD", "USD", "GBP", "EUR", "AUD", "THB"]
 
 
-class TherapistForm(FlaskForm):
+class TherapistForm(PageForm):
     name = StringField(
         "Full name",
         validators=[DataRequired(message="Enter the therapist's name."), Length(max=120)],
@@ -93,7 +93,7 @@ class TherapistForm(FlaskForm):
             raise ValidationError("Choose at most 8 modalities.")
 
 
-class AccreditationForm(FlaskForm):
+class AccreditationForm(PageForm):
     credential_type_id = ChoiceField(
         "Credential",
         coerce=int,

@@ -31,6 +31,7 @@ from directory.core.forms import (
     HumanMessages,
     MultiCheckboxField,
     NumberField,
+    PageForm,
     RadioChoiceField,
     WholeNumberField,
 )
@@ -139,6 +140,14 @@ def every_form_class() -> list[type[Form]]:
             if subclass.__module__.startswith("directory."):
                 found.append(subclass)
     return found
+
+
+def test_every_form_reads_only_the_posted_form_fields():
+    """PageForm never hands a field an uploaded file or a JSON value (see the HTTP walk in
+    test_no_server_errors)."""
+    forms = every_form_class()
+    assert len(forms) > 20
+    assert [form for form in forms if not issubclass(form, PageForm)] == []
 
 
 def test_every_form_uses_fields_with_human_messages():
