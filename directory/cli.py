@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from directory.accounts.models import PlatformRole
 from directory.accounts.services import ensure_platform_user
 from directory.core import jobs, outbox
+from directory.core.addresses import InvalidEmail
 from directory.core.database_roles import db_roles_cli
 from directory.core.tenancy import act_for_all_clinics
 from directory.demo.reference import ReferenceDataMissing
@@ -36,7 +37,10 @@ jobs_cli = AppGroup("jobs", help="See the background jobs and re-queue dead lett
 def create_moderator(email: str, name: str, admin: bool) -> None:
     """Give EMAIL the moderator role, creating a verified account if it does not exist."""
     role = PlatformRole.ADMIN if admin else PlatformRole.MODERATOR
-    user, password = ensure_platform_user(email, role, name)
+    try:
+        user, password = ensure_platform_user(email, role, name)
+    except InvalidEmail as problem:
+        raise click.BadParameter(str(problem), param_hint="EMAIL") from problem
     db.session.commit()
     article = "an" if role == PlatformRole.ADMIN else "a"
     click.echo(f"{user.email} is now {article} {role}.")

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from directory.core.forms import email_field
+from directory.core.forms import PageForm, email_field
+from directory.core.passwords import password_problem
+
+
+class UsablePassword:
+    """The rule of `core.passwords` for what a new password may contain."""
+
+    def __call__(self, form, field) -> None:
+        problem = password_problem(field.data or "")
+        if problem is not None:
+            raise ValidationError(problem)
+
 
 PASSWORD_RULES = [
     DataRequired(message="Choose a password."),
     Length(min=10, max=128, message="Use between 10 and 128 characters."),
+    UsablePassword(),
 ]
 
 
@@ -25,7 +36,7 @@ def repeat_password_field(label: str) -> PasswordField:
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PageForm):
     display_name = StringField(
         "Your name",
         validators=[
@@ -41,7 +52,7 @@ class RegisterForm(FlaskForm):
     confirm = repeat_password_field("Repeat the password")
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PageForm):
     email = email_field()
     password = PasswordField(
         "Password",
@@ -51,11 +62,11 @@ class SignInForm(FlaskForm):
     remember = BooleanField("Keep me signed in on this device")
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PageForm):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PageForm):
     password = PasswordField(
         "New password", validators=PASSWORD_RULES, render_kw={"autocomplete": "new-password"}
     )

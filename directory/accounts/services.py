@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from directory.accounts.models import PlatformRole, User
-from directory.core.addresses import normalize_email
+from directory.core.addresses import checked_email, normalize_email
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
-from directory.core.passwords import hash_password, needs_rehash, verify_password
+from directory.core.passwords import hash_new_password, hash_password, needs_rehash, verify_password
 from directory.core.tokens import InvalidToken, TokenPurpose, make_token, read_token
 from directory.core.urls import external_url
 from directory.extensions import db
@@ -38,13 +38,15 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def register_user(email: str, display_name: str, password: str) -> User:
-    """Create an account and queue the email that verifies its address."""
-    email = normalize_email(email)
+    """Create an account and queue the email that verifies its address.
+
+    Raises InvalidEmail, UnusablePassword or EmailAlreadyRegistered, having saved nothing.
+    """
+    email = checked_email(email)
+    password_hash = hash_new_password(password)
     if find_user_by_email(email) is not None:
         raise EmailAlreadyRegistered(email)
-    user = User(
-        email=email, display_name=display_name.strip(), password_hash=hash_password(password)
-    )
+    user = User(email=email, display_name=display_name.strip(), password_hash=password_hash)
     db.session.add(user)
     db.session.flush()
     send_verification_email(user)
@@ -129,9 +131,10 @@ def reset_password(token: str, new_password: str) -> User:
     """Set a new password through a reset link.  The link stops working afterwards.
 
     Opening the link proves the address, so an unverified email becomes verified.
+    Raises InvalidToken or UnusablePassword, having changed nothing.
     """
     user = user_for_reset_token(token)
-    user.password_hash = hash_password(new_password)
+    user.password_hash = hash_new_password(new_password)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     return user
@@ -149,9 +152,9 @@ def ensure_platform_user(
     if user is None:
         password = secrets.token_urlsafe(12)
         user = User(
-            email=normalize_email(email),
+            email=checked_email(email),
             display_name=display_name or email.split("@")[0],
-            password_hash=hash_password(password),
+            password_hash=hash_new_password(password),
             email_verified_at=utcnow(),
         )
         db.session.add(user)

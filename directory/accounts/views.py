@@ -7,6 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.accounts import services
 from directory.accounts.forms import ForgotPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
+from directory.core.addresses import InvalidEmail
+from directory.core.passwords import UnusablePassword
 from directory.core.tokens import InvalidToken
 from directory.core.urls import same_site_path
 from directory.extensions import db, limiter
@@ -35,6 +37,10 @@ def register():
             user = services.register_user(
                 form.email.data, form.display_name.data, form.password.data
             )
+        except InvalidEmail as problem:
+            form.email.errors.append(str(problem))
+        except UnusablePassword as problem:
+            form.password.errors.append(str(problem))
         except services.EmailAlreadyRegistered:
             form.email.errors.append(
                 "An account with this email already exists. Sign in, or reset your password."
@@ -131,10 +137,14 @@ def reset_password(token: str):
         return render_template("accounts/link_problem.html", forgot=True), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user = services.reset_password(token, form.password.data)
-        db.session.commit()
-        logout_user()
-        flash("Your password is changed. Sign in with the new one.", "success")
-        return redirect(url_for("accounts.sign_in", email=user.email))
+        try:
+            user = services.reset_password(token, form.password.data)
+        except UnusablePassword as problem:
+            form.password.errors.append(str(problem))
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("accounts.sign_in", email=user.email))
     status = 422 if form.errors else 200
     return render_template("accounts/reset_password.html", form=form), status

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import FloatField, SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from directory.clinics.models import Role
 from directory.clinics.permissions import ROLE_LABELS
 from directory.core.forms import (
+    ChoiceField,
     DigitsAtLeast,
+    NumberField,
+    PageForm,
     email_field,
     phone_validators,
     strip_whitespace,
@@ -19,9 +21,10 @@ from directory.core.forms import (
 from directory.places.queries import find_city
 
 ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
+CHOOSE_ROLE = "Choose one of the listed roles."
 
 
-class ClinicForm(FlaskForm):
+class ClinicForm(PageForm):
     name = StringField(
         "Clinic name",
         validators=[DataRequired(message="Enter the clinic's name."), Length(max=120)],
@@ -48,11 +51,11 @@ class ClinicForm(FlaskForm):
         filters=[strip_whitespace],
         description="For example Toronto, or London, GB when the name is shared.",
     )
-    latitude = FloatField(
+    latitude = NumberField(
         "Latitude",
         validators=[Optional(), NumberRange(-90, 90, message="Latitude is between -90 and 90.")],
     )
-    longitude = FloatField(
+    longitude = NumberField(
         "Longitude",
         validators=[
             Optional(),
@@ -84,10 +87,12 @@ class ClinicForm(FlaskForm):
         return valid
 
 
-class TeamInviteForm(FlaskForm):
+class TeamInviteForm(PageForm):
     email = email_field("Colleague's email")
-    role = SelectField("Role", choices=ROLE_CHOICES, default=Role.STAFF.value)
+    role = ChoiceField(
+        "Role", choices=ROLE_CHOICES, default=Role.STAFF.value, invalid_message=CHOOSE_ROLE
+    )
 
 
-class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
+class RoleForm(PageForm):
+    role = ChoiceField("Role", choices=ROLE_CHOICES, invalid_message=CHOOSE_ROLE)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from directory.accounts.models import User
 from directory.clinics.models import Clinic, Membership, Role, TeamInvitation
-from directory.core.addresses import normalize_email
+from directory.core.addresses import checked_email, normalize_email
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
 from directory.core.slugs import unique_slug
@@ -163,8 +163,11 @@ def _owner_count(clinic_id: int) -> int:
 
 
 def invite_member(clinic: Clinic, invited_by: User, email: str, role: Role) -> TeamInvitation:
-    """Email `email` a signed, expiring, single-use link to join `clinic` with `role`."""
-    email = normalize_email(email)
+    """Email `email` a signed, expiring, single-use link to join `clinic` with `role`.
+
+    Raises InvalidEmail or AlreadyMember, having saved and queued nothing.
+    """
+    email = checked_email(email)
     already = db.session.scalar(
         sa.select(Membership.id)
         .join(User, User.id == Membership.user_id)

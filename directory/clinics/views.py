@@ -10,6 +10,7 @@ from directory.clinics.access import clinic_route, owned_or_404
 from directory.clinics.forms import ClinicForm, RoleForm, TeamInviteForm
 from directory.clinics.models import Clinic, Membership, Role, TeamInvitation
 from directory.clinics.permissions import Permission, role_can
+from directory.core.addresses import InvalidEmail
 from directory.core.tokens import InvalidToken
 from directory.extensions import db, limiter
 from directory.places.queries import city_label
@@ -75,7 +76,9 @@ def dashboard_page(clinic, membership):
 @clinic_route(Permission.EDIT_CLINIC)
 def settings(clinic, membership):
     form = ClinicForm(obj=clinic)
-    if request.method == "GET":
+    if not form.city.raw_data:
+        # The clinic's `city` is a City row; the field holds its label, also when a POST
+        # leaves the field out (other fields then keep the clinic's values too).
         form.city.data = city_label(clinic.city)
     if form.validate_on_submit():
         try:
@@ -120,6 +123,8 @@ def invite(clinic, membership):
     if form.validate_on_submit():
         try:
             services.invite_member(clinic, current_user, form.email.data, Role(form.role.data))
+        except InvalidEmail as problem:
+            form.email.errors.append(str(problem))
         except services.AlreadyMember:
             form.email.errors.append("This person is already on the team.")
         else:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from directory.core.forms import strip_whitespace
-from directory.moderation.reasons import REASON_LABELS, Reason
+from directory.core.forms import ChoiceField, DayField, PageForm, RadioChoiceField, strip_whitespace
+from directory.moderation.reasons import CHOOSE_REASON, REASON_LABELS, Reason
 
 REASON_CHOICES = [SelectChoice(code.value, label) for code, label in REASON_LABELS.items()]
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PageForm):
     """Reject or unpublish a review: a reason code, and a note ('other' needs one)."""
 
-    reason = SelectField("Reason", choices=REASON_CHOICES)
+    reason = ChoiceField("Reason", choices=REASON_CHOICES, invalid_message=CHOOSE_REASON)
     note = TextAreaField(
         "Note to the reviewer",
         validators=[Optional(), Length(max=2000)],
@@ -29,16 +28,22 @@ class ReasonForm(FlaskForm):
             raise ValidationError("Explain the decision when the reason is 'Other'.")
 
 
-class FlagDecisionForm(FlaskForm):
-    decision = RadioField(
+class FlagDecisionForm(PageForm):
+    decision = RadioChoiceField(
         "Decision",
         choices=[
             SelectChoice("uphold", "Uphold: unpublish the review"),
             SelectChoice("dismiss", "Dismiss: keep the review"),
         ],
         validators=[DataRequired(message="Choose uphold or dismiss.")],
+        invalid_message="Choose uphold or dismiss.",
     )
-    reason = SelectField("Reason (when upheld)", choices=REASON_CHOICES, validators=[Optional()])
+    reason = ChoiceField(
+        "Reason (when upheld)",
+        choices=REASON_CHOICES,
+        validators=[Optional()],
+        invalid_message=CHOOSE_REASON,
+    )
     note = TextAreaField(
         "Note", validators=[Optional(), Length(max=2000)], filters=[strip_whitespace]
     )
@@ -49,7 +54,7 @@ class FlagDecisionForm(FlaskForm):
             raise ValidationError("Explain the decision when the reason is 'Other'.")
 
 
-class AccreditationRejectForm(FlaskForm):
+class AccreditationRejectForm(PageForm):
     note = TextAreaField(
         "What did not match",
         validators=[DataRequired(message="Say what did not match."), Length(max=2000)],
@@ -57,7 +62,7 @@ class AccreditationRejectForm(FlaskForm):
     )
 
 
-class AppealForm(FlaskForm):
+class AppealForm(PageForm):
     message = TextAreaField(
         "Why should we look again?",
         validators=[
@@ -68,12 +73,12 @@ class AppealForm(FlaskForm):
     )
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PageForm):
     class Meta:
         csrf = False
 
-    action = SelectField("Action", validators=[Optional()])
-    subject_type = SelectField(
+    action = ChoiceField("Action", validators=[Optional()])
+    subject_type = ChoiceField(
         "Subject",
         choices=[
             SelectChoice("", "Any"),
@@ -84,5 +89,5 @@ class AuditFilterForm(FlaskForm):
         validators=[Optional()],
     )
     moderator = StringField("Moderator email", validators=[Optional(), Length(max=254)])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
+    since = DayField("From", validators=[Optional()])
+    until = DayField("To", validators=[Optional()])

@@ -24,3 +24,5 @@ REASON_LABELS = {
     Reason.OFF_TOPIC: "Off-topic",
     Reason.OTHER: "Other (explain in the note)",
 }
+# What a form says when the posted reason is none of the above.
+CHOOSE_REASON = "Choose one of the listed reasons."

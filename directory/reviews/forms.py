@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    HiddenField,
-    RadioField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from directory.core.forms import email_field, strip_whitespace
-from directory.moderation.reasons import REASON_LABELS
+from directory.core.forms import (
+    ChoiceField,
+    DayField,
+    PageForm,
+    RadioChoiceField,
+    email_field,
+    strip_whitespace,
+)
+from directory.moderation.reasons import CHOOSE_REASON, REASON_LABELS
 from directory.reviews.models import ASPECTS
 
 RATING_CHOICES = [
@@ -36,6 +34,8 @@ ASPECT_CHOICES = [
     *(SelectChoice(str(n), str(n)) for n in range(5, 0, -1)),
 ]
 OLDEST_VISIT_MONTHS = 24
+CHOOSE_RATING = "Choose a rating from 1 to 5."
+GUEST_EMAIL_MISSING = "Enter your email so we can confirm the review is yours."
 
 
 def months_back(today: date, months: int) -> date:
@@ -66,16 +66,26 @@ def optional_int(value):
     return int(value) if value not in (None, "") else None
 
 
-class ReviewForm(FlaskForm):
-    rating = RadioField(
+def aspect_field(label: str) -> ChoiceField:
+    return ChoiceField(
+        label,
+        choices=ASPECT_CHOICES,
+        coerce=optional_int,
+        invalid_message="Choose a rating from 1 to 5, or leave it as not rated.",
+    )
+
+
+class ReviewForm(PageForm):
+    rating = RadioChoiceField(
         "Overall rating",
         choices=RATING_CHOICES,
-        validators=[DataRequired(message="Choose a rating from 1 to 5.")],
+        validators=[DataRequired(message=CHOOSE_RATING)],
+        invalid_message=CHOOSE_RATING,
     )
-    rating_technique = SelectField("Technique", choices=ASPECT_CHOICES, coerce=optional_int)
-    rating_communication = SelectField("Communication", choices=ASPECT_CHOICES, coerce=optional_int)
-    rating_environment = SelectField("Environment", choices=ASPECT_CHOICES, coerce=optional_int)
-    rating_value = SelectField("Value for money", choices=ASPECT_CHOICES, coerce=optional_int)
+    rating_technique = aspect_field("Technique")
+    rating_communication = aspect_field("Communication")
+    rating_environment = aspect_field("Environment")
+    rating_value = aspect_field("Value for money")
     title = StringField(
         "Title",
         validators=[
@@ -105,15 +115,15 @@ class ReviewForm(FlaskForm):
         filters=[strip_whitespace],
     )
     initials_only = BooleanField("Show only my initials")
-    email = email_field("Your email", required=False)
+    email = email_field("Your email", missing_message=GUEST_EMAIL_MISSING)
 
     def __init__(self, *args, needs_email: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.needs_email = needs_email
-
-    def validate_email(self, field) -> None:
-        if self.needs_email and not field.data:
-            raise ValidationError("Enter your email so we can confirm the review is yours.")
+        if not needs_email:
+            # A signed-in or invited reviewer is known by their account or invitation: the
+            # field is not shown, and whatever it holds is not used.
+            self.email.validators = []
 
     def validate_visit_month(self, field) -> None:
         today = date.today()
@@ -126,20 +136,22 @@ class ReviewForm(FlaskForm):
         return {aspect: getattr(self, f"rating_{aspect}").data for aspect in ASPECTS}
 
 
-class InvitationForm(FlaskForm):
-    therapist_id = SelectField("Therapist", coerce=int, choices=[])
+class InvitationForm(PageForm):
+    therapist_id = ChoiceField(
+        "Therapist", coerce=int, choices=[], invalid_message="Choose one of your therapists."
+    )
     client_name = StringField(
         "Client's name",
         validators=[DataRequired(message="Enter the client's name."), Length(max=80)],
         filters=[strip_whitespace],
     )
     client_email = email_field("Client's email")
-    visit_date = DateField(
+    visit_date = DayField(
         "Date of the visit", validators=[DataRequired(message="Enter the date of the visit.")]
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PageForm):
     body = TextAreaField(
         "Public reply",
         validators=[
@@ -151,9 +163,11 @@ class ReplyForm(FlaskForm):
     confirmed = HiddenField()
 
 
-class FlagForm(FlaskForm):
-    reason = SelectField(
-        "Reason", choices=[SelectChoice(code.value, label) for code, label in REASON_LABELS.items()]
+class FlagForm(PageForm):
+    reason = ChoiceField(
+        "Reason",
+        choices=[SelectChoice(code.value, label) for code, label in REASON_LABELS.items()],
+        invalid_message=CHOOSE_REASON,
     )
     note = TextAreaField("Note for the moderators", validators=[Optional(), Length(max=1000)])
 
@@ -164,13 +178,13 @@ class ReportForm(FlagForm):
     email = email_field("Your email (optional, never shown)", required=False)
 
 
-class ResendConfirmationForm(FlaskForm):
+class ResendConfirmationForm(PageForm):
     email = email_field("The email you used for the review")
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(PageForm):
     """No fields: the CSRF token, so a withdrawal is always a deliberate POST."""
 
 
-class HelpfulForm(FlaskForm):
+class HelpfulForm(PageForm):
     """No fields: the CSRF token, so a vote is a deliberate POST from our page."""

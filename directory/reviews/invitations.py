@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from directory.accounts.models import User
 from directory.clinics.models import Clinic
-from directory.core.addresses import normalize_email
+from directory.core.addresses import InvalidEmail, checked_email
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
 from directory.core.tenancy import enter_clinic
@@ -45,7 +45,10 @@ def send_invitation(
 ) -> ReviewInvitation:
     """Invite a client to review `therapist`; raises InvitationRefused with the field at fault."""
     today = today or date.today()
-    email = normalize_email(client_email)
+    try:
+        email = checked_email(client_email)
+    except InvalidEmail as problem:
+        raise InvitationRefused("client_email", str(problem)) from problem
     if visit_date > today:
         raise InvitationRefused("visit_date", "The visit cannot be in the future.")
     if visit_date < today - OLDEST_VISIT:

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from directory.accounts.models import User
-from directory.core.addresses import normalize_email
+from directory.core.addresses import InvalidEmail, checked_email
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
 from directory.core.tenancy import enter_clinic
@@ -54,6 +54,16 @@ class ReviewDraft:
     aspects: dict[str, int | None]
 
 
+def _reviewer_address(address: str | None) -> str:
+    # Every review needs an address that can receive mail: the confirmation link and the
+    # link to edit or withdraw are sent to it.  The form checks first; this is for any
+    # other caller.
+    try:
+        return checked_email(address)
+    except InvalidEmail as problem:
+        raise ReviewRefused("email", str(problem)) from problem
+
+
 def _check_guards(therapist: Therapist, email: str, user: User | None) -> None:
     if works_at_clinic(therapist.clinic_id, email, user):
         raise ReviewRefused("email", "People who work at this clinic cannot review its therapists.")
@@ -76,11 +86,12 @@ def submit_review(
 ) -> Review:
     """Record a review; returns it in `pending` or `awaiting_email`.
 
-    Raises ReviewRefused or DuplicateReview, having saved nothing.  Guests are emailed a
-    verification link through the outbox (sent only if the caller commits).
+    Raises ReviewRefused (among others for an empty or malformed address) or
+    DuplicateReview, having saved and queued nothing.  Guests are emailed a verification
+    link through the outbox (sent only if the caller commits).
     """
     enter_clinic(therapist.clinic_id)
-    email = normalize_email(invitation.client_email if invitation else draft.email)
+    email = _reviewer_address(invitation.client_email if invitation else draft.email)
     _check_guards(therapist, email, user)
     now = utcnow()
     proven = invitation is not None or (

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from directory.core.forms import MultiCheckboxField, strip_whitespace, web_address_validators
+from directory.core.forms import (
+    ChoiceField,
+    DayField,
+    MultiCheckboxField,
+    PageForm,
+    WholeNumberField,
+    strip_whitespace,
+    web_address_validators,
+)
 
 CURRENCIES = ["CAD", "USD", "GBP", "EUR", "AUD", "THB"]
 
 
-class TherapistForm(FlaskForm):
+class TherapistForm(PageForm):
     name = StringField(
         "Full name",
         validators=[DataRequired(message="Enter the therapist's name."), Length(max=120)],
@@ -31,22 +38,25 @@ class TherapistForm(FlaskForm):
         "About",
         validators=[Optional(), Length(max=5000, message="Keep it under 5,000 characters.")],
     )
-    years_experience = IntegerField(
+    years_experience = WholeNumberField(
         "Years of experience",
         validators=[Optional(), NumberRange(0, 70, message="Between 0 and 70 years.")],
     )
-    price_min = IntegerField(
+    price_min = WholeNumberField(
         "Price from",
         validators=[Optional(), NumberRange(0, 10_000, message="Between 0 and 10,000.")],
     )
-    price_max = IntegerField(
+    price_max = WholeNumberField(
         "Price up to",
         validators=[Optional(), NumberRange(0, 10_000, message="Between 0 and 10,000.")],
     )
-    currency = SelectField(
-        "Currency", choices=[SelectChoice(c, c) for c in CURRENCIES], default="CAD"
+    currency = ChoiceField(
+        "Currency",
+        choices=[SelectChoice(c, c) for c in CURRENCIES],
+        default="CAD",
+        invalid_message="Choose one of the listed currencies.",
     )
-    session_minutes = IntegerField(
+    session_minutes = WholeNumberField(
         "Session length (minutes)",
         default=60,
         validators=[
@@ -83,8 +93,13 @@ class TherapistForm(FlaskForm):
             raise ValidationError("Choose at most 8 modalities.")
 
 
-class AccreditationForm(FlaskForm):
-    credential_type_id = SelectField("Credential", coerce=int, choices=[])
+class AccreditationForm(PageForm):
+    credential_type_id = ChoiceField(
+        "Credential",
+        coerce=int,
+        choices=[],
+        invalid_message="Choose one of the listed credentials.",
+    )
     issuing_body = StringField(
         "Issued by",
         validators=[DataRequired(message="Enter who issued it."), Length(max=160)],
@@ -96,10 +111,10 @@ class AccreditationForm(FlaskForm):
         validators=[DataRequired(message="Enter the number."), Length(max=60)],
         filters=[strip_whitespace],
     )
-    issued_on = DateField(
+    issued_on = DayField(
         "Issued on", validators=[DataRequired(message="Enter the date it was issued.")]
     )
-    expires_on = DateField("Expires on", validators=[Optional()])
+    expires_on = DayField("Expires on", validators=[Optional()])
     register_url = StringField(
         "Link to the issuer's public register",
         validators=web_address_validators(),

@@ -9,10 +9,15 @@ from email.parser import BytesParser
 import pytest
 import sqlalchemy as sa
 
+from directory.accounts import services
 from directory.accounts.models import User
+from directory.core.addresses import InvalidEmail
+from directory.core.outbox import OutboxMessage
+from directory.core.passwords import CONTROL, UNREADABLE, UnusablePassword, verify_password
 from directory.core.tokens import TokenPurpose, make_token
 from directory.extensions import db
 from tests.factories import PASSWORD, create_user
+from tests.pages import field_errors
 
 LINK = re.compile(r"http://localhost(/\S+)")
 
@@ -164,3 +169,115 @@ def test_create_moderator_makes_a_verified_moderator(runner):
     again = runner.invoke(args=["users", "create-moderator", "mod@example.com", "--admin"])
     assert "mod@example.com is now an admin" in again.output
     assert "password is:" not in again.output
+
+
+NOT_REAL_TEXT = {
+    "replacement character": ("a long pass\ufffdword", UNREADABLE),
+    "bell (C0)": ("a long pass\x07word", CONTROL),
+    "tab": ("a long\tpassword", CONTROL),
+    "next line (C1)": ("a long pass\x85word", CONTROL),
+}
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.mark.parametrize(("password", "message"), NOT_REAL_TEXT.values(), ids=NOT_REAL_TEXT.keys())
+def test_registering_with_a_password_that_is_not_real_text_is_refused(client, password, message):
+    response = register(client, password=password)
+    assert response.status_code == 422
+    assert field_errors(response, "password") == [message]
+    assert count(User) == 0
+    assert count(OutboxMessage) == 0
+
+
+def multipart(fields: dict[str, bytes], boundary: str = "FORM-BOUNDARY") -> bytes:
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        + value
+        + b"\r\n"
+        for name, value in fields.items()
+    ]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+
+def test_a_password_sent_as_bytes_that_are_not_utf8_is_refused(client):
+    """Bytes that are not UTF-8 in a multipart form arrive as U+FFFD: not what was typed."""
+    password = b"a long pass\xffword"
+    response = client.post(
+        "/register",
+        data=multipart(
+            {
+                "display_name": b"Ann",
+                "email": b"ann@example.com",
+                "password": password,
+                "confirm": password,
+            }
+        ),
+        content_type="multipart/form-data; boundary=FORM-BOUNDARY",
+    )
+    assert response.status_code == 422
+    assert field_errors(response, "password") == [UNREADABLE]
+    assert count(User) == 0
+
+
+def test_a_nul_in_a_password_is_refused_at_the_door(client):
+    response = register(client, password="a long pass\x00word")
+    assert response.status_code == 400
+    assert count(User) == 0
+
+
+def test_spaces_and_accents_make_a_fine_password(client):
+    assert register(client, password="  Zoë's lönger passphrase  ").status_code == 302
+
+
+@pytest.mark.parametrize(("password", "message"), NOT_REAL_TEXT.values(), ids=NOT_REAL_TEXT.keys())
+def test_resetting_to_a_password_that_is_not_real_text_is_refused(
+    client, mail_folder, password, message
+):
+    create_user("carol@example.com")
+    db.session.commit()
+    client.post("/forgot-password", data={"email": "carol@example.com"})
+    link = link_in(emails_in(mail_folder)[0])
+
+    response = client.post(link, data={"password": password, "confirm": password})
+    assert response.status_code == 422
+    assert field_errors(response, "password") == [message]
+    carol = db.session.scalar(sa.select(User).where(User.email == "carol@example.com"))
+    db.session.refresh(carol)
+    assert verify_password(carol.password_hash, PASSWORD)  # unchanged
+    fixed = "a brand new password"
+    assert client.post(link, data={"password": fixed, "confirm": fixed}).status_code == 302
+
+
+@pytest.mark.parametrize("email", ["", "  ", "not-an-address", None])
+def test_registering_refuses_an_address_that_cannot_receive_mail_even_past_the_form(app, email):
+    with pytest.raises(InvalidEmail):
+        services.register_user(email, "Ann", "a long password")
+    db.session.flush()
+    assert count(User) == 0
+    assert count(OutboxMessage) == 0
+
+
+def test_the_services_refuse_a_password_that_is_not_real_text_even_past_the_form(app):
+    for password in ("a long pass\ufffdword", "a long pass\x00word"):
+        with pytest.raises(UnusablePassword):
+            services.register_user("ann@example.com", "Ann", password)
+    user = create_user("carol@example.com")
+    token = make_token(
+        TokenPurpose.RESET_PASSWORD, {"uid": user.id, "fp": user.password_hash[-16:]}
+    )
+    with pytest.raises(UnusablePassword):
+        services.reset_password(token, "a long\x1bpassword")
+    assert verify_password(user.password_hash, PASSWORD)
+    db.session.flush()
+    assert count(User) == 1
+    assert count(OutboxMessage) == 0
+
+
+def test_create_moderator_refuses_an_address_that_is_not_one(runner):
+    result = runner.invoke(args=["users", "create-moderator", "not-an-address"])
+    assert result.exit_code == 2
+    assert "Enter a valid email address" in result.output
+    assert count(User) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from directory.clinics.models import Clinic, Membership, Role
@@ -10,6 +11,7 @@ from directory.search.models import SearchDocument
 from directory.taxonomy.models import Condition, CredentialType, Modality
 from directory.therapists.models import Accreditation, AccreditationState, Therapist
 from tests.factories import PASSWORD, create_clinic, create_therapist, create_user
+from tests.pages import field_errors
 
 CLINIC_FORM = {
     "name": "Harbour Massage",
@@ -20,6 +22,9 @@ CLINIC_FORM = {
     "postal_code": "M5J 2H1",
     "city": "Toronto",
     "description": "Registered massage therapy by the lake.",
+    # A browser posts the inputs left empty as "", not at all.
+    "latitude": "",
+    "longitude": "",
 }
 
 
@@ -85,6 +90,18 @@ def test_bad_clinic_details_get_messages_and_save_nothing(client):
     duplicate = client.post("/clinics/new", data={**CLINIC_FORM, "name": "TAKEN NAME"})
     assert b"already listed" in duplicate.data
     assert count(Clinic) == 1
+
+
+@pytest.mark.parametrize("posted", [{}, {"name": "Harbour Massage and Spa"}])
+def test_settings_posted_without_the_city_keep_the_clinics_city(client, posted):
+    """The clinic's `city` is a row and the form's a label: a POST leaving the field out
+    (or empty) used to hand the row to the field's checks, a server error."""
+    clinic = create_clinic("Harbour Massage")
+    sign_in(client, member(clinic))
+    response = client.post(f"/manage/{clinic.slug}/settings", data=posted)
+    assert response.status_code in (302, 422)
+    db.session.refresh(clinic)
+    assert clinic.city.name == "Toronto"
 
 
 def test_extra_fields_cannot_assign_clinic_or_role(client):
@@ -176,9 +193,26 @@ def test_bad_therapist_input_gets_messages_and_saves_nothing(client):
         b"Enter the therapist",
         b"cannot be below",
         b"Between 0 and 70",
-        b"not a valid choice",
+        b"Choose only from the listed options.",
     ):
         assert message in response.data
+    assert b"not a valid choice" not in response.data
+    assert count(Therapist) == 0
+
+
+def test_numbers_and_options_that_cannot_be_read_get_messages_for_people(client):
+    clinic = create_clinic()
+    sign_in(client, member(clinic))
+    response = client.post(
+        f"/manage/{clinic.slug}/therapists/new",
+        data=therapist_form(price_min="ninety", currency="XYZ", modalities=["abc"]),
+    )
+    assert response.status_code == 422
+    assert field_errors(response, "price_min") == ["Enter a whole number, like 45."]
+    assert field_errors(response, "currency") == ["Choose one of the listed currencies."]
+    assert field_errors(response, "modalities") == ["Choose only from the listed options."]
+    for library_words in (b"Not a valid", b"could not coerce", b"Invalid choice"):
+        assert library_words not in response.data
     assert count(Therapist) == 0
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
-from directory.clinics.models import Membership, Role
+from directory.clinics import services
+from directory.clinics.models import Membership, Role, TeamInvitation
+from directory.core.addresses import InvalidEmail
+from directory.core.outbox import OutboxMessage
 from directory.extensions import db
 from directory.therapists.models import Therapist
 from tests.clinics.test_console import member, sign_in, therapist_form
@@ -81,6 +85,17 @@ def test_inviting_a_current_member_is_refused_next_to_the_field(client):
     )
     assert response.status_code == 422
     assert b"already on the team" in response.data
+
+
+@pytest.mark.parametrize("email", ["", "not-an-address"])
+def test_the_team_invitation_service_refuses_an_address_that_cannot_receive_mail(app, email):
+    clinic = create_clinic()
+    owner = member(clinic)
+    with pytest.raises(InvalidEmail):
+        services.invite_member(clinic, owner, email, Role.STAFF)
+    db.session.flush()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(TeamInvitation)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
 
 
 def test_staff_cannot_edit_therapists(client):

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from directory.clinics.models import Role
+from directory.core.outbox import OutboxMessage
 from directory.extensions import db
+from directory.reviews import invitations
 from directory.reviews.models import (
     ClinicReply,
     FlagSource,
@@ -90,6 +93,19 @@ def test_the_same_client_is_not_invited_twice_in_a_year(client):
     )
     assert future.status_code == 422 and b"cannot be in the future" in future.data
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewInvitation)) == 1
+
+
+@pytest.mark.parametrize("email", ["", "not-an-address"])
+def test_the_invitation_service_refuses_an_address_that_cannot_receive_mail(app, email):
+    clinic = create_clinic()
+    therapist = create_therapist(clinic)
+    owner = member(clinic)
+    with pytest.raises(invitations.InvitationRefused) as refusal:
+        invitations.send_invitation(clinic, therapist, owner, email, "Ari Client", date.today())
+    assert refusal.value.field == "client_email"
+    db.session.flush()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReviewInvitation)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
 
 
 def test_invitations_for_another_clinics_therapist_are_refused(client):

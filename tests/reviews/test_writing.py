@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
+from directory.core.outbox import OutboxMessage
 from directory.extensions import db
+from directory.reviews import submission
+from directory.reviews.forms import GUEST_EMAIL_MISSING
 from directory.reviews.models import Provenance, Review, ReviewState
 from tests.accounts.test_accounts import emails_in
-from tests.clinics.test_console import member, sign_in
+from tests.clinics.test_console import count, member, sign_in
 from tests.factories import create_clinic, create_therapist, create_user
+from tests.pages import field_errors
 from tests.support import run_at_once
 
 CONFIRM_LINK = re.compile(r"http://localhost(/reviews/confirm/\S+)")
@@ -96,7 +102,7 @@ def test_bad_review_input_keeps_what_was_typed_and_saves_nothing(client):
     )
     assert response.status_code == 422
     for message in (
-        b"Not a valid choice",
+        b"Choose a rating from 1 to 5.",
         b"between 40 and 5,000",
         b"cannot be in the future",
         b"valid email",
@@ -129,3 +135,106 @@ def test_unlisted_therapists_cannot_be_reviewed(client):
     therapist = create_therapist(create_clinic(), is_published=False)
     db.session.commit()
     assert client.get(f"/therapists/{therapist.slug}/reviews/new").status_code == 404
+
+
+WITHOUT_THE_FIELD = None
+MALFORMED = "Enter a valid email address, like name@example.com."
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [
+        (WITHOUT_THE_FIELD, GUEST_EMAIL_MISSING),
+        ("", GUEST_EMAIL_MISSING),
+        ("   ", GUEST_EMAIL_MISSING),
+        ("not-an-address", MALFORMED),
+        ("sam@example", MALFORMED),
+        ("sam@@example.org", MALFORMED),
+    ],
+    ids=["missing field", "blank", "spaces", "no at sign", "no domain dot", "two at signs"],
+)
+def test_a_guest_review_needs_a_usable_email_and_saves_nothing_without_one(client, email, message):
+    therapist = listed_therapist()
+    data = review_form(email=email)
+    if email is WITHOUT_THE_FIELD:
+        del data["email"]
+    response = client.post(f"/therapists/{therapist.slug}/reviews/new", data=data)
+    assert response.status_code == 422
+    assert field_errors(response, "email") == [message]
+    assert count(Review) == 0
+    assert count(OutboxMessage) == 0
+
+
+@pytest.mark.parametrize("email", [WITHOUT_THE_FIELD, "", "not-an-address"])
+def test_a_signed_in_client_needs_no_email_whatever_the_field_holds(client, email):
+    therapist = listed_therapist()
+    user = create_user("client@example.org")
+    db.session.commit()
+    sign_in(client, user)
+    data = review_form(email=email)
+    if email is WITHOUT_THE_FIELD:
+        del data["email"]
+    response = client.post(f"/therapists/{therapist.slug}/reviews/new", data=data)
+    assert response.status_code == 200
+    review = db.session.scalar(sa.select(Review))
+    assert (review.reviewer_email, review.state) == ("client@example.org", ReviewState.PENDING)
+
+
+def test_a_refusal_about_a_signed_in_clients_address_is_shown(client):
+    """The email field is hidden for a signed-in client; what is said about it is not."""
+    therapist = listed_therapist()
+    staff = member(db.session.get(type(therapist.clinic), therapist.clinic_id))
+    sign_in(client, staff)
+    response = client.post(f"/therapists/{therapist.slug}/reviews/new", data=review_form())
+    assert response.status_code == 422
+    assert b"People who work at this clinic cannot review" in response.data
+    assert count(Review) == 0
+
+
+def draft(**overrides) -> submission.ReviewDraft:
+    return replace(
+        submission.ReviewDraft(
+            rating=5,
+            title="My upper back finally let go",
+            body="Two sessions of trigger point work and I can sit at my desk all day again.",
+            visit_month=date.today().replace(day=1),
+            reviewer_name="Sam Rivera",
+            initials_only=False,
+            email="sam@example.org",
+            aspects={},
+        ),
+        **overrides,
+    )
+
+
+@pytest.mark.parametrize("email", [None, "", "  ", "not-an-address"])
+def test_the_service_refuses_a_guest_review_without_a_usable_address(app, email):
+    """No caller can skip the form's check: nothing is stored and no email is queued."""
+    therapist = listed_therapist()
+    with pytest.raises(submission.ReviewRefused) as refusal:
+        submission.submit_review(therapist, draft(email=email))
+    assert refusal.value.field == "email"
+    assert refusal.value.message in (
+        "Enter an email address.",
+        "Enter a valid email address, like name@example.com.",
+    )
+    db.session.flush()
+    assert count(Review) == 0
+    assert count(OutboxMessage) == 0
+
+
+def test_a_value_outside_the_choices_gets_a_human_message(client):
+    therapist = listed_therapist()
+    response = client.post(
+        f"/therapists/{therapist.slug}/reviews/new",
+        data=review_form(rating="six", rating_technique="9", rating_value="abc"),
+    )
+    assert response.status_code == 422
+    assert field_errors(response, "rating") == ["Choose a rating from 1 to 5."]
+    for aspect in ("rating_technique", "rating_value"):
+        assert field_errors(response, aspect) == [
+            "Choose a rating from 1 to 5, or leave it as not rated."
+        ]
+    for library_words in (b"could not coerce", b"Not a valid choice", b"Invalid Choice"):
+        assert library_words not in response.data
+    assert count(Review) == 0
