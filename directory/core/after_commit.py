@@ -29,12 +29,23 @@ log = logging.getLogger(__name__)
 _PENDING = "after_commit_pending"  # session.info: [(transaction, kind, item), ...]
 
 Handler = Callable[[list[Any]], None]
-_handlers: dict[str, Handler] = {}
+_handlers: dict[str, list[Handler]] = {}
 
 
 def on_commit(kind: str, handler: Handler) -> None:
-    """Run `handler(items)` after every outermost commit that deferred items of `kind`."""
-    _handlers[kind] = handler
+    """Run `handler(items)` after every outermost commit that deferred items of `kind`.
+
+    A kind may have several handlers (whoever presents what changed listens beside the
+    owner); registering the same function again changes nothing."""
+    handlers = _handlers.setdefault(kind, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def announce(kind: str, items: list[Any]) -> None:
+    """Hand `items` to `kind`'s handlers now: for a change made outside the session (a
+    full reindex swapping tables on a connection of its own), already durable."""
+    _run(kind, _unique(items))
 
 
 def defer(session: Session, kind: str, item: Hashable) -> None:
@@ -71,10 +82,15 @@ def _after_commit(session: Session) -> None:
     for _, kind, item in entries:
         by_kind.setdefault(kind, []).append(item)
     for kind, items in by_kind.items():
+        _run(kind, _unique(items))
+
+
+def _run(kind: str, items: list[Any]) -> None:
+    for handler in _handlers[kind]:
         try:
-            _handlers[kind](_unique(items))
-        except Exception:  # the commit is done; a handler must not undo the request
-            log.exception("after commit: the %s handler failed", kind)
+            handler(items)
+        except Exception:  # the change is durable; a handler must not undo the request
+            log.exception("after commit: a %s handler failed", kind)
 
 
 def _after_soft_rollback(session: Session, previous_transaction: SessionTransaction) -> None:

@@ -14,9 +14,10 @@ the one after-commit mechanism, so a rolled-back savepoint or transaction forget
 | a clinic                                      | the profile of each of its therapists    |
 | a user                                        | the account's header snapshot            |
 
-Search pages need nothing here: they are stored under the search index's generation,
-which every change of a search document replaces.  Listening happens before the flush,
-where the rows' therapists may still be looked up, and only while pages are shared.
+Search pages are made stale by the search index itself: every change of a search
+document (committed, or a full reindex) is announced under the index's after-commit kind,
+and this module listens to it.  Listening to flushes happens before the flush, where the
+rows' therapists may still be looked up, and only while pages are shared.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ from sqlalchemy.orm import Session
 
 from directory.accounts.models import User
 from directory.clinics.models import Clinic
+from directory.core import after_commit
 from directory.public import shared_store
-from directory.public.page_cache import profile_subject
+from directory.public.page_cache import SEARCH_SUBJECT, profile_subject
 from directory.public.visitor_accounts import account_subject
 from directory.reviews.models import ClinicReply, Review
+from directory.search import cache as search_cache
 from directory.therapists.models import (
     Accreditation,
     Therapist,
@@ -47,6 +50,11 @@ THERAPIST_ROWS = (Accreditation, Review, TherapistModality, TherapistCondition, 
 def init_app(app: Flask, session_class: type[Session]) -> None:
     if not event.contains(session_class, "before_flush", _note_stale_subjects):
         event.listen(session_class, "before_flush", _note_stale_subjects)
+    after_commit.on_commit(search_cache.INDEX_CHANGED, _search_pages_stale)
+
+
+def _search_pages_stale(_items: list) -> None:
+    shared_store.forget(SEARCH_SUBJECT)
 
 
 def stale_subjects(session: Session) -> set[str]:

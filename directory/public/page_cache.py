@@ -7,10 +7,10 @@ cut out.  Each visitor is served the stored page with their own parts put back, 
 signed-in visitor, or one comparing therapists, gets the same stored page as anyone.
 
 Every page belongs to a subject of the shared store (`shared_store`: one therapist's
-profile, one generation of the search index) and is served only while the subject's
-generation it was rendered under is current; `invalidation` works out from each flush
-which subjects a commit makes stale.  Without Redis, or with SHARED_PAGE_SECONDS at 0,
-every page is rendered for its visitor.
+profile, the search pages) and is served only while the subject's generation it was
+rendered under is current; `invalidation` works out from each flush which subjects a
+commit makes stale, and hears from the search index when its documents change.
+Without Redis, or with SHARED_PAGE_SECONDS at 0, every page is rendered for its visitor.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from urllib.parse import urlencode
 from flask import request
 
 from directory.public import shared_store, visitor_parts
-from directory.search import cache as search_cache
 
 Parameters = Mapping[str, object]  # a page's query parameters, each with its default
 
@@ -83,9 +82,6 @@ def profile_subject(slug: str) -> str:
     return f"therapist:{slug}"
 
 
-def search_subject() -> str | None:
-    """The search pages of the index as it is now: a new generation of the index (every
-    change of a search document) is a new subject, so no stored page outlives the index it
-    shows.  None while the index's generation cannot be read (Redis unavailable)."""
-    generation = search_cache.generation()
-    return None if generation is None else f"search:{generation}"
+# Every search page: a new generation after every change of a search document, told by
+# the index's after-commit kind (`invalidation`).
+SEARCH_SUBJECT = "search"

@@ -44,7 +44,7 @@ def _languages() -> list[Term]:
 @bp.get("/therapists")
 def results():
     try:
-        return page_cache.serve(page_cache.search_subject(), _results_page, PAGE_PARAMETERS)
+        return page_cache.serve(page_cache.SEARCH_SUBJECT, _results_page, PAGE_PARAMETERS)
     except BadParameter as error:
         # The form stays, with the message beside the field that caused it.
         return _render(results=None, error=error, relaxations=[]), 400

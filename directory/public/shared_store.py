@@ -35,7 +35,7 @@ _UNANNOUNCED = "shared_store_unannounced"  # app.extensions: changes Redis has n
 
 def init_app(app: Flask) -> None:
     app.extensions[_UNANNOUNCED] = set()
-    after_commit.on_commit(_CHANGED, lambda subjects: forget(*sorted(subjects)))
+    after_commit.on_commit(_CHANGED, _forget_changed)
 
 
 def enabled() -> bool:
@@ -95,6 +95,10 @@ def forget(*subjects: str) -> None:
     if client is None or not _new_generations(client, subjects):
         current_app.extensions[_UNANNOUNCED].update(subjects)
         log.error("shared store: could not start new generations of %s yet", subjects)
+
+
+def _forget_changed(subjects: list[str]) -> None:
+    forget(*sorted(subjects))
 
 
 def _announce_missed(client: redis.Redis) -> bool:

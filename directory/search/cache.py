@@ -36,7 +36,9 @@ GENERATION_KEY = "generation"
 # Bumped whenever the shape of a cached value changes, so that during a rolling deploy
 # old and new workers sharing one Redis never read each other's entries.
 FORMAT = 4
-_CHANGED = "search index"  # the after-commit kind: this transaction changed documents
+# The after-commit kind of a change of search documents: whoever keeps something made
+# from the index (stored search pages) listens to it beside this cache.
+INDEX_CHANGED = "search index"
 # Entries each process keeps in memory (about 3 KB each at 100,000 therapists: 1.5 MB).
 LOCAL_ENTRIES = 512
 _REQUEST_GENERATION = "directory.search_generation"  # a WSGI environ key
@@ -159,7 +161,17 @@ def cached(key: str, compute: Callable[[], Any]) -> Any:
 
 def index_changed(session: Session) -> None:
     """Note that this transaction changed search documents; the commit bumps the generation."""
-    after_commit.defer(session, _CHANGED, True)
+    after_commit.defer(session, INDEX_CHANGED, True)
+
+
+def index_rebuilt() -> None:
+    """The whole index was replaced outside the session (a full reindex): every listener
+    of INDEX_CHANGED hears of it now."""
+    after_commit.announce(INDEX_CHANGED, [True])
+
+
+def _bump_after_change(_items: list) -> None:
+    bump_generation()
 
 
 def bump_generation() -> None:
@@ -198,4 +210,4 @@ def init_app(app: Flask) -> None:
     app.extensions["search_cache_local"] = (
         LocalEntries(LOCAL_ENTRIES, seconds) if seconds > 0 else None
     )
-    after_commit.on_commit(_CHANGED, lambda _: bump_generation())
+    after_commit.on_commit(INDEX_CHANGED, _bump_after_change)

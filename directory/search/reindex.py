@@ -139,5 +139,5 @@ def rebuild_all(
     finally:
         if engine is not db.engine:
             engine.dispose()
-    cache.bump_generation()
+    cache.index_rebuilt()
     return ReindexReport(documents, time.perf_counter() - started)

@@ -12,6 +12,7 @@ from flask import request
 from directory.extensions import db
 from directory.public import page_cache, shared_store, visitor_parts
 from directory.reviews.responses import post_reply
+from directory.search.reindex import rebuild_all
 from directory.taxonomy.models import Modality
 from directory.therapists import services as therapists
 from tests.factories import PASSWORD, create_clinic, create_review, create_therapist, create_user
@@ -297,3 +298,15 @@ def test_a_change_of_a_therapists_row_in_a_rolled_back_savepoint_keeps_the_page(
     db.session.commit()
     _, queries = visit(client)
     assert queries == 0
+
+
+def test_a_full_reindex_makes_the_stored_search_pages_stale(client):
+    create_therapist(create_clinic(), "Ana Reyes")  # listed, but no document yet
+    db.session.commit()
+    first, _ = visit(client, "/therapists?q=reyes")
+    _, queries = visit(client, "/therapists?q=reyes")
+    assert queries == 0 and "Ana Reyes" not in first
+    rebuild_all()  # builds her document on its own connection, outside the session
+    page, queries = visit(client, "/therapists?q=reyes")
+    assert queries > 0
+    assert "Ana Reyes" in page
