@@ -5,7 +5,7 @@ A caller says what must happen once the session's work is durable with
 whose stored values are now past, the search index's generation to bump.  Items are kept
 in the session, each tagged with the transaction (or savepoint) open when it was deferred:
 
-- after the outermost commit, each kind's handler runs once with its items, in the order
+- after the outermost commit, each kind's handlers run once with its items, in the order
   they were deferred and without repeats;
 - a savepoint that rolls back drops only the items deferred inside it, so the outer
   transaction's items still run when it commits;
@@ -49,7 +49,7 @@ def announce(kind: str, items: list[Any]) -> None:
 
 
 def defer(session: Session, kind: str, item: Hashable) -> None:
-    """Have `item` handled by `kind`'s handler once `session`'s transaction commits."""
+    """Have `item` handled by `kind`'s handlers once `session`'s transaction commits."""
     if kind not in _handlers:
         raise KeyError(f"no after-commit handler for {kind!r}")
     transaction = session.get_nested_transaction() or session.get_transaction()
