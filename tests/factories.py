@@ -14,7 +14,9 @@ import sqlalchemy as sa
 
 from directory.accounts.models import User
 from directory.clinics.models import Clinic, Membership, Role
+from directory.core.mail import SEND_EMAIL_TASK
 from directory.core.models import utcnow
+from directory.core.outbox import OutboxMessage, OutboxState
 from directory.core.passwords import hash_password
 from directory.core.tenancy import act_for_all_clinics
 from directory.extensions import db
@@ -109,3 +111,20 @@ def create_review(therapist: Therapist, **fields) -> Review:
     db.session.add(review)
     db.session.flush()
     return review
+
+
+def create_dead_letter(
+    to: str = "lost@example.com", error: str = "ConnectionRefusedError: 111"
+) -> OutboxMessage:
+    """An email job that failed for good, as a worker leaves it after its last retry (written
+    straight to the table: nothing is dispatched when the test commits)."""
+    message = OutboxMessage(
+        task_name=SEND_EMAIL_TASK,
+        payload={"to": to, "subject": "Hello", "template": "verify_account", "text": "Hi."},
+        state=OutboxState.FAILED,
+        attempts=9,
+        last_error=error,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message

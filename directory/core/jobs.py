@@ -34,21 +34,29 @@ class JobsStatus:
         return ((now or utcnow()) - self.oldest_pending).total_seconds()
 
 
+def backlog_statement(states: tuple[str, ...] = tuple(OutboxState)) -> sa.Select:
+    """(task name, state, jobs, oldest created_at) of the outbox rows in `states`: what
+    `flask jobs`, the jobs page and the metrics all count."""
+    return (
+        sa.select(
+            OutboxMessage.task_name,
+            OutboxMessage.state,
+            sa.func.count(),
+            sa.func.min(OutboxMessage.created_at),
+        )
+        .where(OutboxMessage.state.in_(states))
+        .group_by(OutboxMessage.task_name, OutboxMessage.state)
+        .order_by(OutboxMessage.task_name, OutboxMessage.state)
+    )
+
+
 def jobs_status(limit: int = 50) -> JobsStatus:
     """The backlog by task and state, the oldest pending job and the latest dead letters."""
-    backlog = [
-        Backlog(task_name, state, count)
-        for task_name, state, count in db.session.execute(
-            sa.select(OutboxMessage.task_name, OutboxMessage.state, sa.func.count())
-            .group_by(OutboxMessage.task_name, OutboxMessage.state)
-            .order_by(OutboxMessage.task_name, OutboxMessage.state)
-        )
+    rows = db.session.execute(backlog_statement()).all()
+    backlog = [Backlog(task_name, state, count) for task_name, state, count, _oldest in rows]
+    pending_since = [
+        oldest for _task, state, _count, oldest in rows if state == OutboxState.PENDING
     ]
-    oldest = db.session.scalar(
-        sa.select(sa.func.min(OutboxMessage.created_at)).where(
-            OutboxMessage.state == OutboxState.PENDING
-        )
-    )
     dead = list(
         db.session.scalars(
             sa.select(OutboxMessage)
@@ -58,7 +66,7 @@ def jobs_status(limit: int = 50) -> JobsStatus:
         )
     )
     dead_count = sum(row.count for row in backlog if row.state == OutboxState.FAILED)
-    return JobsStatus(backlog, oldest, dead, dead_count)
+    return JobsStatus(backlog, min(pending_since, default=None), dead, dead_count)
 
 
 def job(message_id: int) -> OutboxMessage | None:

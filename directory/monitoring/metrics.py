@@ -32,10 +32,10 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from directory.core import logs
+from directory.core import jobs, logs
 from directory.core.mail import SentEmail, SentEmailState
 from directory.core.models import utcnow
-from directory.core.outbox import OutboxMessage, OutboxState
+from directory.core.outbox import OutboxState
 from directory.extensions import db
 
 log = logging.getLogger(__name__)
@@ -185,16 +185,7 @@ class OutboxCollector:
         )
 
     def _read(self) -> tuple[list[sa.Row], int]:
-        backlog_query = (
-            sa.select(
-                OutboxMessage.task_name,
-                OutboxMessage.state,
-                sa.func.count(),
-                sa.func.min(OutboxMessage.created_at),
-            )
-            .where(OutboxMessage.state.in_([OutboxState.PENDING, OutboxState.FAILED]))
-            .group_by(OutboxMessage.task_name, OutboxMessage.state)
-        )
+        backlog_query = jobs.backlog_statement((OutboxState.PENDING, OutboxState.FAILED))
         sent_query = (
             sa.select(sa.func.count())
             .select_from(SentEmail)

@@ -31,15 +31,15 @@ FORMAT = 4
 MAX_NAME_LENGTH = 1024
 
 
-def serve(subject: str | None, render: Callable[[], str], parameters: Parameters) -> str:
+def serve(subject: str, render: Callable[[], str], parameters: Parameters) -> str:
     """This request's page of `subject`: the stored one when it is current, else render()
     (stored for the next visitor); either way with this visitor's own parts.
 
     `parameters` are the query parameters the page reads, each with its default: they
-    alone name the page (`page_name`).  A None subject renders (its store is unavailable).
+    alone name the page (`page_name`).
     """
     name = page_name(parameters)
-    if subject is None or name is None or not shared_store.enabled():
+    if name is None or not shared_store.enabled():
         return render()
     generation, stored = shared_store.lookup(subject, name)
     if generation is None:  # Redis is unavailable

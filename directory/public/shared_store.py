@@ -89,9 +89,9 @@ def forget(*subjects: str) -> None:
 
     When Redis cannot be told (or failed a moment ago), this process remembers the
     subjects and tells Redis before it reads anything from it again."""
-    client = redis_client.available() if enabled() else None
     if not subjects or not enabled():
         return
+    client = redis_client.available()
     if client is None or not _new_generations(client, subjects):
         current_app.extensions[_UNANNOUNCED].update(subjects)
         log.error("shared store: could not start new generations of %s yet", subjects)

@@ -19,7 +19,6 @@ user, or shows what is theirs, uses `current_user`, which is the row.
 from __future__ import annotations
 
 import json
-import logging
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -28,8 +27,6 @@ from flask_login import current_user
 
 from directory.accounts.models import MODERATING_ROLES, User
 from directory.public import shared_store
-
-log = logging.getLogger(__name__)
 
 SNAPSHOT = "header:1"  # the snapshot's name in its subject; bumped when its fields change
 

@@ -3,8 +3,9 @@
 Entries are keyed by the index's generation, a fresh token after every commit that
 changed a search document, so a cached count is never older than the index it counts.
 Redis when REDIS_URL is set (shared by every gunicorn worker), else this process's memory.
-Whoever keeps anything else made from the index (stored search pages) keys it by the same
-generation, and so needs no word when the index changes.
+Every change of the index is announced under INDEX_CHANGED (after the commit, or at once
+for a full reindex); this cache listens to it, and so may whoever keeps anything else made
+from the index (stored search pages).
 
 While Redis is unavailable there is no generation: every count is worked out for its
 request (slower, never wrong), and nothing is stored.
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
-from cachelib import BaseCache, RedisCache, SimpleCache
+from cachelib import BaseCache, NullCache, RedisCache, SimpleCache
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy.orm import Session
 
@@ -76,8 +77,9 @@ class LocalEntries:
 
 
 def _make_cache(app: Flask) -> BaseCache:
-    """Where the generation (and, when SEARCH_CACHE_SECONDS > 0, the entries) are kept."""
-    seconds = max(app.config["SEARCH_CACHE_SECONDS"], 1)
+    seconds = app.config["SEARCH_CACHE_SECONDS"]
+    if seconds <= 0:
+        return NullCache()
     client = redis_client.of(app)
     if client is not None:
         prefix = f"{app.config['REDIS_KEY_PREFIX']}search:"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from directory.extensions import db
-from tests.factories import PASSWORD, create_user
+from tests.browser.helpers import sign_in
+from tests.factories import create_user
 
 
 def test_owner_lists_a_therapist_and_a_client_reviews_from_the_invitation(
@@ -18,10 +19,7 @@ def test_owner_lists_a_therapist_and_a_client_reviews_from_the_invitation(
         db.session.remove()
     main = page.get_by_role("main")
 
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill("owner@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    main.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "owner@example.com")
 
     page.goto(live_server + "/clinics/new")
     page.get_by_label("Clinic name").fill("Bang Rak Thai Massage")

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from directory.core import outbox
-from directory.core.mail import queue_email
 from directory.extensions import db
-from tests.factories import PASSWORD, create_user
+from tests.browser.helpers import sign_in
+from tests.factories import create_dead_letter, create_user
 
 
 def test_moderator_retries_a_dead_letter_from_the_jobs_page(
@@ -16,22 +14,13 @@ def test_moderator_retries_a_dead_letter_from_the_jobs_page(
 ):
     kind = "postgresql" if database_url.startswith("postgresql") else "sqlite"
     with make_app().app_context():
-        message_id = queue_email("lost@example.com", "verify_account", "Hi", user={}, link="x").id
-        db.session.execute(
-            sa.update(outbox.OutboxMessage)
-            .where(outbox.OutboxMessage.id == message_id)
-            .values(state=outbox.OutboxState.FAILED, attempts=9, last_error="SMTP refused: 111")
-        )
-        db.session.info.clear()  # written as a worker leaves it: nothing to dispatch now
+        message_id = create_dead_letter(error="SMTP refused: 111").id
         create_user("mod@example.com", platform_role="moderator")
         db.session.commit()
         db.session.remove()
     main = page.get_by_role("main")
 
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill("mod@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    main.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "mod@example.com")
     page.get_by_role("link", name="Moderation").first.click()
     page.get_by_role("link", name="Jobs").click()
     expect(page.get_by_role("heading", name="Background jobs")).to_be_visible()

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 from directory.core.models import utcnow
 from directory.extensions import db
 from directory.reviews.models import ReviewState
-from tests.factories import PASSWORD, create_clinic, create_review, create_therapist, create_user
+from tests.browser.helpers import sign_in
+from tests.factories import create_clinic, create_review, create_therapist, create_user
 
 
 def test_moderator_approves_and_rejects_from_the_queue(
@@ -36,12 +37,7 @@ def test_moderator_approves_and_rejects_from_the_queue(
         create_user("mod@example.com", platform_role="moderator")
         db.session.commit()
         db.session.remove()
-    main = page.get_by_role("main")
-
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill("mod@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    main.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server, "mod@example.com")
     page.get_by_role("link", name="Moderation").first.click()
     expect(page.get_by_role("heading", name="Pending reviews")).to_be_visible()
     page.screenshot(path=artifacts_dir / f"moderation-queue-{kind}.png", full_page=True)

@@ -5,23 +5,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from directory.core import outbox
-from directory.core.mail import SentEmail, queue_email
+from directory.core.mail import SentEmail
+from directory.core.outbox import OutboxMessage, OutboxState
 from directory.extensions import db
+from tests.factories import create_dead_letter
 from tests.moderation.helpers import moderator_client
 
 REFUSED = "ConnectionRefusedError: 111"
 
 
-def dead_letter(to: str = "lost@example.com") -> outbox.OutboxMessage:
-    """An email job that failed for good, as a worker leaves it after its last retry."""
-    message = queue_email(to, "verify_account", "Hello", user={"display_name": "Ann"}, link="x")
-    db.session.execute(
-        sa.update(outbox.OutboxMessage)
-        .where(outbox.OutboxMessage.id == message.id)
-        .values(state=outbox.OutboxState.FAILED, attempts=9, last_error=REFUSED)
-    )
-    db.session.info.clear()  # as if written by the worker, not this request: nothing to dispatch
+def dead_letter(to: str = "lost@example.com") -> OutboxMessage:
+    message = create_dead_letter(to, REFUSED)
     db.session.commit()
     return message
 
@@ -59,8 +53,8 @@ def test_retry_sends_a_dead_letter_once_and_leaves_other_jobs_alone(app, runner,
     assert f"Re-queued 1 job(s): [{message.id}]" in result.output
     assert "Not dead letters (left as they are): [999999]" in result.output
     db.session.expire_all()
-    row = db.session.get(outbox.OutboxMessage, message.id)
-    assert (row.state, row.attempts) == (outbox.OutboxState.DONE, 0)
+    row = db.session.get(OutboxMessage, message.id)
+    assert (row.state, row.attempts) == (OutboxState.DONE, 0)
     assert sent_to("lost@example.com") == 1
     assert len(list(mail_folder.glob("*.eml"))) == 1
     again = runner.invoke(args=["jobs", "retry", "--dead"])
