@@ -195,6 +195,8 @@ class ProductionConfig(Config):
     LOG_REQUESTS = env_bool("LOG_REQUESTS", True)
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    # Templates change only with a deploy: never stat their files on a request.
+    TEMPLATES_AUTO_RELOAD = False
 
     @classmethod
     def problems(cls) -> list[str]:

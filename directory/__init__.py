@@ -123,8 +123,15 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_templates(app: Flask) -> None:
+    from jinja2 import FileSystemBytecodeCache
+
     from directory.core import formatting
 
+    # Compiled templates are kept on disk, so a new worker process starts rendering at
+    # once instead of compiling every template on its first requests.
+    bytecode_dir = os.path.join(app.instance_path, "jinja-bytecode")
+    os.makedirs(bytecode_dir, exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(bytecode_dir)
     formatting.register(app)
 
 

@@ -8,7 +8,6 @@ from directory.core.errors import BadParameter
 from directory.core.pagination import page_number
 from directory.moderation.reasons import REASON_LABELS
 from directory.public import page_cache, structured_data, therapist_profile, view_counts
-from directory.therapists.queries import listed_therapist
 
 bp = Blueprint("public_profiles", __name__)
 
@@ -32,12 +31,13 @@ def profile(slug: str):
 
 
 def _render_profile(slug: str) -> str:
-    therapist = listed_therapist(slug)
-    if therapist is None:
+    found = therapist_profile.listed_with_rating(slug)
+    if found is None:
         abort(404)
+    therapist, rating = found
     sort = review_sort()
-    rating = therapist_profile.rating_overview(therapist)
     accreditations = therapist_profile.public_accreditations(therapist)
+    terms = therapist_profile.terms_of(therapist)
     return render_template(
         "public/profile.html",
         therapist=therapist,
@@ -45,7 +45,8 @@ def _render_profile(slug: str) -> str:
         rating=rating,
         reason_labels=REASON_LABELS,
         accreditations=accreditations,
-        structured_data=structured_data.therapist_graph(therapist, rating, accreditations),
+        terms=terms,
+        structured_data=structured_data.therapist_graph(therapist, terms, rating, accreditations),
         reviews=therapist_profile.published_reviews(therapist, sort=sort, number=page_number()),
         sort=sort,
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 from directory.clinics.models import Clinic
 from directory.core.urls import external_url
-from directory.public.therapist_profile import PublicAccreditation
+from directory.public.therapist_profile import PublicAccreditation, Terms
 from directory.reviews.ratings import RatingOverview
 from directory.therapists.models import Therapist
 
@@ -116,13 +116,16 @@ def credential(item: PublicAccreditation) -> JsonLd:
 
 
 def therapist_graph(
-    therapist: Therapist, rating: RatingOverview, accreditations: list[PublicAccreditation]
+    therapist: Therapist,
+    terms: Terms,
+    rating: RatingOverview,
+    accreditations: list[PublicAccreditation],
 ) -> JsonLd:
     """The profile's data: the therapist (Person), and the massage service they provide
     (Service), which carries the rating and the price.
 
-    `rating` and `accreditations` are what the page shows (therapist_profile's
-    rating_overview and public_accreditations), so the two cannot differ.
+    `terms`, `rating` and `accreditations` are what the page shows (therapist_profile's
+    terms_of, listed_with_rating and public_accreditations), so the two cannot differ.
     """
     page = external_url("public_profiles.profile", slug=therapist.slug)
     person_id = f"{page}#person"
@@ -133,8 +136,8 @@ def therapist_graph(
             "name": therapist.name,
             "url": page,
             "description": therapist.headline,
-            "knowsAbout": [term.name for term in [*therapist.modalities, *therapist.conditions]],
-            "knowsLanguage": [language.name for language in therapist.languages],
+            "knowsAbout": [*terms.modalities, *terms.conditions],
+            "knowsLanguage": terms.languages,
             "worksFor": business(therapist.clinic),
             "hasCredential": [credential(item) for item in accreditations],
         }

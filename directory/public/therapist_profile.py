@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from directory.accounts.models import User
 from directory.core.pagination import Page
@@ -22,11 +23,16 @@ from directory.reviews.models import (
     TherapistRating,
 )
 from directory.reviews.ratings import RatingOverview, overview
+from directory.taxonomy.models import Condition, Language, Modality
 from directory.therapists.models import (
     Accreditation,
     AccreditationState,
     Therapist,
+    TherapistCondition,
+    TherapistLanguage,
+    TherapistModality,
 )
+from directory.therapists.queries import listed
 
 REVIEWS_PER_PAGE = 10
 SORTS = {
@@ -41,6 +47,56 @@ class PublicAccreditation:
     checked_by: str | None
 
 
+def listed_with_rating(slug: str) -> tuple[Therapist, RatingOverview] | None:
+    """The listed therapist with this slug, its clinic and its rating, in one query."""
+    row = db.session.execute(
+        sa.select(Therapist, TherapistRating)
+        .outerjoin(
+            TherapistRating,
+            sa.and_(
+                TherapistRating.therapist_id == Therapist.id,
+                TherapistRating.clinic_id == Therapist.clinic_id,
+            ),
+        )
+        .where(Therapist.slug == slug, listed())
+        .options(joinedload(Therapist.clinic))
+    ).first()
+    return None if row is None else (row[0], overview(row[1]))
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The names of what a therapist practises, treats and speaks, each list by name."""
+
+    modalities: list[str]
+    conditions: list[str]
+    languages: list[str]
+
+
+def terms_of(therapist: Therapist) -> Terms:
+    """The therapist's modality, condition and language names, in one query (not three
+    loads of the relationships)."""
+    links = [
+        (Modality, TherapistModality, TherapistModality.modality_id == Modality.id),
+        (Condition, TherapistCondition, TherapistCondition.condition_id == Condition.id),
+        (Language, TherapistLanguage, TherapistLanguage.language_code == Language.code),
+    ]
+    rows = db.session.execute(
+        sa.union_all(
+            *(
+                sa.select(sa.literal(kind).label("kind"), term.name.label("name"))
+                .join(link, joined)
+                .where(link.therapist_id == therapist.id, link.clinic_id == therapist.clinic_id)
+                for kind, (term, link, joined) in enumerate(links)
+            )
+        ).order_by("kind", "name")
+    )
+    names: list[list[str]] = [[], [], []]
+    for kind, name in rows:
+        names[kind].append(name)
+    return Terms(*names)
+
+
 def rating_overview(therapist: Therapist) -> RatingOverview:
     """The therapist's rating as pages show it (no totals row: no reviews yet)."""
     return overview(db.session.get(TherapistRating, therapist.id))
@@ -49,16 +105,15 @@ def rating_overview(therapist: Therapist) -> RatingOverview:
 def published_reviews(
     therapist: Therapist, *, sort: str, number: int, per_page: int = REVIEWS_PER_PAGE
 ) -> Page[tuple[Review, ClinicReply | None]]:
-    """One page of published reviews, each with its clinic's published reply, in one query
-    (plus one to count)."""
+    """One page of published reviews, each with its clinic's published reply, and their
+    total, in one query (a second counts them only for a page past the last)."""
     published = sa.and_(
         Review.therapist_id == therapist.id,
         Review.clinic_id == therapist.clinic_id,
         Review.state == ReviewState.PUBLISHED,
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Review).where(published))
     rows = db.session.execute(
-        sa.select(Review, ClinicReply)
+        sa.select(Review, ClinicReply, sa.func.count().over().label("total"))
         .outerjoin(
             ClinicReply,
             sa.and_(
@@ -72,8 +127,14 @@ def published_reviews(
         .limit(per_page)
         .offset((number - 1) * per_page)
     ).all()
+    if rows:
+        total = rows[0].total
+    elif number > 1:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(Review).where(published))
+    else:
+        total = 0
     return Page(
-        items=[tuple(row) for row in rows],
+        items=[(review, reply) for review, reply, _ in rows],
         number=number,
         per_page=per_page,
         total=total or 0,

@@ -45,6 +45,7 @@ CSRF_MARKER = "\x00csrf-token\x00"  # no page holds a NUL: every input refuses o
 _HOLE = re.compile("\x00([0-9]+)\x00")
 _HOLES = "visitor_parts_holes"  # on g: the holes of the shared page being rendered
 _CONTROLS = "visitor_parts_compare_controls"  # on g: per `next`, made once a request
+_VISITOR = "visitor_parts_visitor"  # on g: this request's Visitor
 
 
 class Visitor:
@@ -80,7 +81,14 @@ DEFAULT_VISITOR = Visitor(user=AnonymousUserMixin(), tray=CompareTray(()), has_m
 
 
 def current_visitor() -> Visitor:
-    return DEFAULT_VISITOR if g.get(_HOLES) is not None else Visitor()
+    """The visitor a part is rendered for: one per request, so the twenty compare controls
+    of a search page read the session's compare list once."""
+    if g.get(_HOLES) is not None:
+        return DEFAULT_VISITOR
+    visitor = g.get(_VISITOR)
+    if visitor is None:
+        visitor = g.setdefault(_VISITOR, Visitor())
+    return visitor
 
 
 @dataclass(frozen=True)
@@ -257,3 +265,4 @@ def init_app(app: Flask) -> None:
 def _forget_controls(error: BaseException | None) -> None:
     # A test's requests share its app context's g; no request sees another's token.
     g.pop(_CONTROLS, None)
+    g.pop(_VISITOR, None)

@@ -7,11 +7,13 @@ from datetime import date, timedelta
 from sqlalchemy import event
 
 from directory.core.models import utcnow
+from directory.core.tenancy import act_for_all_clinics
 from directory.extensions import db
 from directory.reviews import ratings
 from directory.reviews.models import ClinicReply, Provenance, ReplyState, ReviewState
 from directory.therapists.models import Accreditation, AccreditationState
 from tests.factories import create_clinic, create_review, create_therapist, create_user
+from tests.support import statements
 
 
 def john(**fields):
@@ -134,7 +136,10 @@ def test_reviews_sort_newest_or_most_helpful_and_paginate(client):
     helpful = client.get("/therapists/john-wintertime?sort=helpful").get_data(as_text=True)
     assert helpful.index("The most helpful one") < helpful.index("The newest one")
     second = client.get("/therapists/john-wintertime?page=2").get_data(as_text=True)
-    assert second.count('class="review"') == 2
+    assert second.count('class="review"') == 2 and "Page 2 of 2" in second
+    # Past the last page the total is counted on its own: still 2 pages, no review.
+    past = client.get("/therapists/john-wintertime?page=3").get_data(as_text=True)
+    assert past.count('class="review"') == 0 and "of 2" in past
     assert client.get("/therapists/john-wintertime?sort=rating").status_code == 400
 
 
@@ -170,3 +175,24 @@ def test_the_number_of_queries_does_not_grow_with_the_reviews(client):
         reply_to(review, "Thanks!")
     db.session.commit()
     assert queries_for_profile(client) == few
+
+
+def test_a_profile_renders_in_five_statements_at_most(make_redis_app):
+    # Rendered every time (no stored pages), view counts in Redis and the platform mean
+    # cached as in production: what is left is the page's own reads.
+    app = make_redis_app(SHARED_PAGE_SECONDS=0, PLATFORM_MEAN_CACHE_SECONDS=300)
+    with app.app_context():
+        act_for_all_clinics()
+        therapist = john()
+        for review in publish(therapist, 3):
+            reply_to(review, "Thanks!")
+        db.session.commit()
+        client = app.test_client()
+        client.get("/therapists/john-wintertime")  # the platform mean, now cached
+        db.session.commit()  # as the end of a production request would
+        with statements() as seen:
+            assert client.get("/therapists/john-wintertime").status_code == 200
+        # The therapist with its clinic and rating, the credentials, the terms, a page of
+        # reviews with their replies and total (besides PostgreSQL's tenancy settings).
+        assert len([s for s in seen if "set_config" not in s]) <= 4
+        db.session.remove()
