@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,19 +21,29 @@ import redis
 
 from scripts.bench import mix as query_mix
 from scripts.bench import quick, report, steps, visitor
-from scripts.bench.database import FULL, SMALL, owner_engine, prepare
+from scripts.bench.database import FULL, SMALL, Prepared, Size, owner_engine, prepare
 from scripts.bench.freshness import measure_approvals
-from scripts.bench.processes import ROOT, children, memory, start_celery, start_gunicorn
+from scripts.bench.processes import (
+    ROOT,
+    Service,
+    children,
+    memory,
+    start_celery,
+    start_gunicorn,
+    start_redis,
+)
 from scripts.bench.sqltime import make_app
 from scripts.bench.stats import summarise
 from scripts.bench.targets import Measured, evaluate
 
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
+API_CLIENTS = 16
 DOC_KEYS = ("full", "small")
 
 
 SHARED_PAGE_SECONDS = 300  # the production default
 MIXED_ROW = "all searches, mixed"
+API_ROW = "JSON API searches, mixed (rate limit off)"
+REDIS_STOPPED_ROW = "all searches, mixed, Redis stopped"
 PROFILE_ROW = "profile page (counts a view)"
 SIGNED_IN = ", signed in, 2 on their compare list"
 
@@ -58,8 +69,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--approvals", type=int, default=20, help="approval rounds")
     parser.add_argument(
         "--redis-url",
-        default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL),
-        help="a Redis database the benchmark may empty (env BENCH_REDIS_URL)",
+        default=os.environ.get("BENCH_REDIS_URL"),
+        help="a Redis database the benchmark may empty (env BENCH_REDIS_URL); by default "
+        "it starts a redis-server of its own, which it also stops to measure an outage",
     )
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--no-docs", action="store_true", help="print the figures only")
@@ -197,6 +209,43 @@ def main(argv: list[str] | None = None) -> int:
 
     prepared = prepare(size, run_dir, reseed=options.reseed, say=say)
     machine = describe_machine(prepared.server_version)
+    own_redis = None
+    if options.redis_url is None:
+        own_redis = start_redis(options.port + 1, run_dir / "redis.log")
+        options.redis_url = f"redis://127.0.0.1:{options.port + 1}/0"
+    try:
+        return run(
+            options,
+            Setting(
+                size, duration, say, run_dir, prepared, machine, ticks_at_start, speed_at_start
+            ),
+            own_redis,
+        )
+    finally:
+        if own_redis is not None:
+            own_redis.stop()
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a run measures on, fixed before its first measurement."""
+
+    size: Size
+    duration: float
+    say: Progress
+    run_dir: Path
+    prepared: Prepared
+    machine: str
+    ticks_at_start: tuple[int, int]
+    speed_at_start: float
+
+
+def run(options: argparse.Namespace, setting: Setting, own_redis: Service | None) -> int:
+    """Every step of a run; `own_redis`, when the benchmark started its Redis, is stopped
+    for the last row."""
+    size, duration, say, run_dir = setting.size, setting.duration, setting.say, setting.run_dir
+    prepared, machine = setting.prepared, setting.machine
+    ticks_at_start, speed_at_start = setting.ticks_at_start, setting.speed_at_start
     redis.Redis.from_url(options.redis_url).flushdb()  # an earlier run's facet cache
     if options.quick:
         gaps = quick.measure(
@@ -231,9 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     celery = start_celery(env, queue=queue, concurrency=1, log=run_dir / "celery.log")
     gunicorn = None
 
-    def serve(shared_page_seconds: int):
+    def serve(shared_page_seconds: int, **settings: str):
         return start_gunicorn(
-            {**env, "SHARED_PAGE_SECONDS": str(shared_page_seconds)},
+            {**env, "SHARED_PAGE_SECONDS": str(shared_page_seconds), **settings},
             options.port,
             workers=options.workers,
             worker_class=options.worker_class,
@@ -285,6 +334,22 @@ def main(argv: list[str] | None = None) -> int:
         profile_paths = [f"/therapists/{slug}" for slug in slugs]
         profile = steps.http_load(options.port, profile_paths, options.clients, duration, meter)
         extra_rows.append(profile.row(PROFILE_ROW))
+
+        api_many = api_one = None
+        if searches:
+            say("JSON API searches: HTTP load, rate limit off")
+            gunicorn.stop()
+            gunicorn = None
+            gunicorn = serve(0, RATELIMIT_ENABLED="false")
+            meter = steps.CpuMeter(gunicorn.pid, size.app_role, size.database)
+            api_paths = steps.interleave(
+                [[f"{steps.API_PATH}?{qs}" for qs in searches[n]] for n in query_mix.CATEGORIES]
+            )
+            steps.warm_up(options.port, api_paths[:20])
+            api_many = steps.http_load(options.port, api_paths, API_CLIENTS, duration, meter)
+            extra_rows.append(api_many.row(f"{API_ROW}, {API_CLIENTS} clients"))
+            api_one = steps.http_load(options.port, api_paths, 1, duration, meter)
+            extra_rows.append(api_one.row(f"{API_ROW}, 1 client"))
 
         say("second pass: gunicorn again, with shared pages on")
         gunicorn.stop()
@@ -345,6 +410,15 @@ def main(argv: list[str] | None = None) -> int:
                 env, run_dir / "reindex-under-load.log", options.port, mixed_paths
             )
             say(under_load.describe())
+
+        redis_stopped = None
+        if search_path and own_redis is not None:
+            say("all searches, mixed, with Redis stopped")
+            own_redis.stop()
+            redis_stopped = steps.http_load(
+                options.port, mixed_paths, options.clients, duration, meter
+            )
+            shared_rows.append(redis_stopped.row(REDIS_STOPPED_ROW))
     finally:
         if gunicorn is not None:
             gunicorn.stop()
@@ -359,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
             "profile page, shared pages": shared_profile,
             "all searches, mixed, shared pages" + SIGNED_IN: signed_in_mixed,
             "profile page, shared pages" + SIGNED_IN: signed_in_profile,
+            "JSON API searches": api_many,
+            "Redis stopped": redis_stopped,
         },
         fresh,
         searched=bool(search_path),
@@ -412,6 +488,11 @@ def main(argv: list[str] | None = None) -> int:
                 shared_profile=shared_profile.summary,
                 signed_in_mixed=signed_in_mixed.summary if signed_in_mixed else None,
                 signed_in_profile=signed_in_profile.summary,
+                api=api_many.summary if api_many else None,
+                api_one=api_one.summary if api_one else None,
+                redis_stopped=redis_stopped.summary if redis_stopped else None,
+                redis_stopped_failures=redis_stopped.failures if redis_stopped else None,
+                under_load=under_load.summary if under_load else None,
             ),
             clients=options.clients,
         ),

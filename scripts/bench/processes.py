@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -173,6 +174,39 @@ def start_celery(env: dict[str, str], *, queue: str, concurrency: int, log: Path
             raise RuntimeError("the celery worker was not ready within 60 s")
         time.sleep(0.3)
     return service
+
+
+def start_redis(port: int, log: Path) -> Service:
+    """A `redis-server` of the benchmark's own on loopback, keeping nothing on disk: the
+    benchmark may stop it to measure an outage without touching anyone else's Redis."""
+    args = [
+        "redis-server",
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(log.parent),
+    ]
+    service = start("redis-server", args, dict(os.environ), log)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                if connection.recv(16).startswith(b"+PONG"):
+                    return service
+        except OSError:
+            pass
+        service.check_alive()
+        if time.monotonic() > deadline:
+            service.stop()
+            raise RuntimeError(f"redis-server did not answer on port {port} within 20 s")
+        time.sleep(0.1)
 
 
 def children(pid: int) -> list[int]:

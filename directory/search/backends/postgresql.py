@@ -16,8 +16,9 @@ from directory.search.trigrams import NAME_MATCH
 
 # english with accents folded (migration 0006): "montreal" finds Montréal.
 ENGLISH = sa.literal_column("'english_unaccent'::regconfig")
-# Connections filling a reindex's shadow at once: one per core of a small server.
-FILL_CONNECTIONS = int(os.environ.get("REINDEX_CONNECTIONS", os.cpu_count() or 2))
+# Connections filling a reindex's shadow at once: half the cores, so that a live site
+# reindexing keeps the other half for its searches (REINDEX_CONNECTIONS overrides).
+FILL_CONNECTIONS = int(os.environ.get("REINDEX_CONNECTIONS", max(1, (os.cpu_count() or 2) // 2)))
 
 
 def _vector(docs: sa.Table, name: str):
@@ -76,7 +77,8 @@ class PostgreSQLBackend:
 
     def fill_connections(self) -> int:
         # Turning text into tsvectors is most of a reindex's work and is CPU-bound in the
-        # database, so one connection per core is what makes the rebuild fast.
+        # database, so several connections make the rebuild fast; FILL_CONNECTIONS says how
+        # many it may take from a live site.
         return FILL_CONNECTIONS
 
     def finish_shadow(self, connection: sa.Connection, live: str, shadow: str) -> None:
