@@ -66,7 +66,7 @@ def test_a_guest_review_waits_for_the_email_link_then_goes_to_moderation(client,
     db.session.refresh(review)
     assert review.state == ReviewState.PENDING
     again = client.get(link)
-    assert again.status_code == 400 and b"already been used" in again.data
+    assert again.status_code == 200 and b"already confirmed" in again.data
 
 
 def test_two_concurrent_confirmations_succeed_exactly_once(app, make_app, mail_folder):
@@ -75,8 +75,8 @@ def test_two_concurrent_confirmations_succeed_exactly_once(app, make_app, mail_f
     [email] = emails_in(mail_folder)
     link = CONFIRM_LINK.search(email.get_body(("plain",)).get_content()).group(1)
     clients = [make_app().test_client() for _ in range(2)]
-    statuses = run_at_once([lambda c=c: c.get(link).status_code for c in clients])
-    assert sorted(statuses) == [200, 400]
+    pages = run_at_once([lambda c=c: c.get(link).get_data(as_text=True) for c in clients])
+    assert sorted("already confirmed" in page for page in pages) == [False, True]
 
 
 def test_a_verified_client_skips_the_email_step(client):
@@ -238,3 +238,53 @@ def test_a_value_outside_the_choices_gets_a_human_message(client):
     for library_words in (b"could not coerce", b"Not a valid choice", b"Invalid Choice"):
         assert library_words not in response.data
     assert count(Review) == 0
+
+
+def confirmed_guest_review(client, mail_folder) -> tuple[Review, str]:
+    """A guest's review, confirmed through the emailed link; and that link."""
+    therapist = listed_therapist()
+    client.post(f"/therapists/{therapist.slug}/reviews/new", data=review_form())
+    [email] = emails_in(mail_folder)
+    link = CONFIRM_LINK.search(email.get_body(("plain",)).get_content()).group(1)
+    assert client.get(link).status_code == 200
+    return db.session.scalar(sa.select(Review)), link
+
+
+def test_a_used_confirmation_link_says_already_confirmed_and_links_to_the_status(
+    client, mail_folder
+):
+    review, link = confirmed_guest_review(client, mail_folder)
+    first_confirmed_at = review.email_confirmed_at
+
+    again = client.get(link)
+
+    assert again.status_code == 200
+    page = again.get_data(as_text=True)
+    assert "already confirmed" in page and "waiting for a moderator" in page
+    manage = re.search(r'href="http://localhost(/reviews/manage/[^"]+)"', page).group(1)
+    assert "Withdraw" in client.get(manage).get_data(as_text=True)
+    db.session.refresh(review)
+    assert review.state == ReviewState.PENDING
+    assert review.email_confirmed_at == first_confirmed_at  # nothing was done again
+
+
+def test_a_used_link_never_brings_back_a_decided_review(client, mail_folder):
+    review, link = confirmed_guest_review(client, mail_folder)
+    review.state = ReviewState.REJECTED
+    db.session.commit()
+
+    again = client.get(link)
+
+    assert again.status_code == 200 and b"was not published" in again.data
+    assert b"/reviews/manage/" not in again.data  # a decided review has nothing to manage
+    db.session.refresh(review)
+    assert review.state == ReviewState.REJECTED
+
+
+def test_a_forged_or_expired_confirmation_link_is_still_a_problem(client, mail_folder, app):
+    _, link = confirmed_guest_review(client, mail_folder)
+    forged = client.get(link[:-3] + "abc")
+    assert forged.status_code == 400 and b"not valid" in forged.data
+    app.config["EMAIL_TOKEN_MAX_AGE"] = -1
+    expired = client.get(link)
+    assert expired.status_code == 400 and b"expired" in expired.data
