@@ -180,14 +180,16 @@ def test_every_public_page_fits_a_phone_screen(
 ):
     kind = kind_of(database_url)
     pages = public_pages(directory_to_browse(make_app))
-    page.set_viewport_size(PHONE)
-    problems = [
-        problem
-        for name, path in pages.items()
-        if (problem := too_wide(page, live_server, name, path, artifacts_dir, kind))
-    ]
+    problems = []
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        problems += [
+            problem
+            for name, path in pages.items()
+            if (problem := too_wide(page, live_server, name, path, artifacts_dir, kind))
+        ]
     assert problems == []
-    page.goto(live_server + pages["review-already-confirmed"])
+    page.goto(live_server + pages["review-already-confirmed"])  # visited twice above
     expect(page.get_by_role("heading", level=1)).to_have_text("Your review is already confirmed")
 
 
