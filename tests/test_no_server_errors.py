@@ -83,7 +83,22 @@ def test_an_id_no_table_can_hold_matches_no_route(client):
 
 # Forms posted wrong: a field left out, or a body no page of ours sends.
 
-REVIEW_FIELDS_REQUIRED = {"rating", "title", "body", "visit_month", "reviewer_name", "email"}
+REVIEW_FIELDS_REQUIRED = {
+    "rating",
+    "title",
+    "body",
+    "visit_month-month",
+    "visit_month-year",
+    "reviewer_name",
+    "email",
+}
+
+
+def field_of(posted_name: str) -> str:
+    """The form field a posted name belongs to (a month is posted as two selects)."""
+    return posted_name.partition("-")[0]
+
+
 DESTRUCTIVE = ("delete", "remove", "revoke", "withdraw", "reject", "unpublish")
 
 
@@ -119,7 +134,7 @@ def test_a_guest_review_missing_any_field_is_refused_whole_or_taken_whole(client
         response = client.post(url, data=data)
         if name in REVIEW_FIELDS_REQUIRED:
             assert response.status_code == 422, name
-            assert field_errors(response, name), f"no message next to {name}"
+            assert field_errors(response, field_of(name)), f"no message next to {name}"
             assert counts() == before, f"something was saved without {name}"
         else:  # optional: the review is taken, with its confirmation email
             assert response.status_code == 200, name
@@ -131,7 +146,7 @@ def test_a_review_posted_with_no_field_at_all_gets_a_message_for_each(client):
     response = client.post(f"/therapists/{therapist.slug}/reviews/new")
     assert response.status_code == 422
     for name in REVIEW_FIELDS_REQUIRED:
-        assert field_errors(response, name), f"no message next to {name}"
+        assert field_errors(response, field_of(name)), f"no message next to {name}"
     assert counts() == (0, 0)
 
 
@@ -143,7 +158,7 @@ def test_a_signed_in_review_missing_a_required_field_saves_nothing(client):
         del data[name]
         response = client.post(f"/therapists/{therapist.slug}/reviews/new", data=data)
         assert response.status_code == 422, name
-        assert field_errors(response, name), f"no message next to {name}"
+        assert field_errors(response, field_of(name)), f"no message next to {name}"
     assert counts() == (0, 0)
 
 

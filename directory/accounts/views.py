@@ -72,6 +72,15 @@ def sign_in():
     return render_template("accounts/sign_in.html", form=form), status
 
 
+@bp.get("/login")
+def login_alias():
+    """The address people and password managers guess; the page is /sign-in."""
+    next_path = same_site_path(request.args.get("next"))
+    return redirect(
+        url_for("accounts.sign_in", next=next_path) if next_path else url_for("accounts.sign_in")
+    )
+
+
 @bp.post("/sign-out")
 def sign_out():
     logout_user()

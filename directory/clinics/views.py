@@ -60,6 +60,12 @@ def my_clinics():
     return render_template("clinics/mine.html", clinics=services.clinics_of(current_user))
 
 
+@bp.get("/manage/")
+def my_clinics_alias():
+    """/manage/ as typed: the list of the member's clinics (or sign-in, from there)."""
+    return redirect(url_for("clinics.my_clinics"))
+
+
 @bp.get("/manage/<clinic_slug>/")
 @clinic_route(Permission.VIEW_CONSOLE)
 def dashboard_page(clinic, membership):

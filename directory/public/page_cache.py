@@ -21,13 +21,14 @@ from urllib.parse import urlencode
 
 from flask import request
 
+from directory.core.formatting import reader_locale
 from directory.public import shared_store, visitor_parts
 
 Parameters = Mapping[str, object]  # a page's query parameters, each with its default
 
 # Bumped whenever templates or this format change shape, so that during a rolling deploy
 # old and new workers sharing one Redis never serve each other's pages.
-FORMAT = 4
+FORMAT = 5
 MAX_NAME_LENGTH = 1024
 
 
@@ -54,8 +55,9 @@ def serve(subject: str, render: Callable[[], str], parameters: Parameters) -> st
 
 
 def page_name(parameters: Parameters) -> str | None:
-    """The name a page is stored under: its endpoint, the values in its path, and the
-    known query parameters it was asked with, sorted, without empty values or values that
+    """The name a page is stored under: its endpoint, the locale its numbers and dates
+    are formatted for (never served to a reader of another), the values in its path, and
+    the known query parameters it was asked with, sorted, without empty values or values that
     say the default.  Tracking parameters and other unknown ones do not count (the page
     never reads them), so `?utm_source=a` and `?utm_source=b` share one page.  None for a
     request too long to be worth storing."""
@@ -63,7 +65,7 @@ def page_name(parameters: Parameters) -> str | None:
         (name, value) for name in sorted(parameters) for value in _given(name, parameters[name])
     ]
     path = sorted((request.view_args or {}).items())
-    described = f"{request.endpoint}\n{urlencode(path)}\n{urlencode(query)}"
+    described = f"{request.endpoint}\n{reader_locale()}\n{urlencode(path)}\n{urlencode(query)}"
     if len(described) > MAX_NAME_LENGTH:
         return None
     digest = hashlib.blake2b(described.encode(), digest_size=16).hexdigest()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, Field, HiddenField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.utils import unset_value
+from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
+from directory.core.formatting import month_names
 from directory.core.forms import (
     ChoiceField,
     DayField,
@@ -19,19 +21,20 @@ from directory.core.forms import (
 from directory.moderation.reasons import CHOOSE_REASON, REASON_LABELS
 from directory.reviews.models import ASPECTS
 
+RATING_WORDS = {1: "very poor", 2: "poor", 3: "average", 4: "good", 5: "excellent"}
+
+
+def stars_out_of_five(stars: int) -> str:
+    return f"{stars} star{'' if stars == 1 else 's'} out of 5"
+
+
+# Lowest first: the stars read left to right, and arrow keys move along them in that order.
 RATING_CHOICES = [
-    SelectChoice(str(n), label)
-    for n, label in [
-        (5, "5 — excellent"),
-        (4, "4 — good"),
-        (3, "3 — average"),
-        (2, "2 — poor"),
-        (1, "1 — very poor"),
-    ]
+    SelectChoice(str(n), f"{stars_out_of_five(n)} ({RATING_WORDS[n]})") for n in range(1, 6)
 ]
 ASPECT_CHOICES = [
     SelectChoice("", "Not rated"),
-    *(SelectChoice(str(n), str(n)) for n in range(5, 0, -1)),
+    *(SelectChoice(str(n), stars_out_of_five(n)) for n in range(1, 6)),
 ]
 OLDEST_VISIT_MONTHS = 24
 CHOOSE_RATING = "Choose a rating from 1 to 5."
@@ -43,31 +46,80 @@ def months_back(today: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-class MonthField(StringField):
-    """A month typed as YYYY-MM (the browser's month picker); data is its first day."""
+class MonthYearField(Field):
+    """The month of a visit, chosen as a month and a year: two selects posted as
+    `<name>-month` and `<name>-year` (templates: `month_year_field`).  Its data is the
+    month's first day, as stored.  A single `<name>` of YYYY-MM, as the form posted
+    before it had two selects, is read too.
 
-    def process_formdata(self, valuelist) -> None:
-        self.data = None
-        raw = (valuelist[0] if valuelist else "").strip()
-        if not raw:
+    Month names are the reader's (core.formatting); the years run from this one back
+    `years_back` years.
+    """
+
+    CHOOSE_BOTH = "Choose the month and the year of your visit."
+
+    def __init__(self, label=None, validators=None, *, years_back: int = 2, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.years_back = years_back
+
+    def process(self, formdata, data=unset_value, extra_filters=None) -> None:
+        self.process_errors, self.raw_data = [], None
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.data = self.object_data = data
+        if formdata is None:
             return
-        try:
-            year, month = (int(part) for part in raw.split("-")[:2])
-            self.data = date(year, month, 1)
-        except ValueError as error:
-            self.data = None
-            raise ValueError("Enter the month of your visit, like 2026-03.") from error
+        self.data = None
+        month = formdata.get(f"{self.name}-month", "").strip()
+        year = formdata.get(f"{self.name}-year", "").strip()
+        if not (month or year):
+            month, year = self._typed_month(formdata.get(self.name, ""))
+        self.raw_data = [month, year]
+        if not (month or year):
+            return  # DataRequired words the message
+        if not (
+            month.isdecimal() and 1 <= int(month) <= 12 and year.isdecimal() and len(year) == 4
+        ):
+            self.process_errors.append(self.CHOOSE_BOTH)
+            return
+        self.data = date(int(year), int(month), 1)
 
-    def _value(self) -> str:
-        return self.data.strftime("%Y-%m") if self.data else (self.raw_data or [""])[0]
+    @staticmethod
+    def _typed_month(raw: str) -> tuple[str, str]:
+        year, _, month = raw.strip().partition("-")
+        return (month.lstrip("0"), year) if raw.strip() else ("", "")
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()  # the one message from process() says it all
+
+    def _chosen(self) -> tuple[str, str]:
+        """What the selects show: as posted (kept on error), else the data."""
+        if self.raw_data:
+            return self.raw_data[0], self.raw_data[1]
+        if self.data is not None:
+            return str(self.data.month), str(self.data.year)
+        return "", ""
+
+    def month_options(self) -> list[tuple[str, str, bool]]:
+        """(value, the month's name in the reader's language, chosen)."""
+        chosen = self._chosen()[0]
+        return [(str(number), name, str(number) == chosen) for number, name in month_names()]
+
+    def year_options(self) -> list[tuple[str, str, bool]]:
+        chosen, this_year = self._chosen()[1], date.today().year
+        years = [str(year) for year in range(this_year, this_year - self.years_back - 1, -1)]
+        if chosen.isdecimal() and len(chosen) == 4 and chosen not in years:
+            years.append(chosen)  # an older visit being edited, or a refused one, stays shown
+        return [(year, year, year == chosen) for year in years]
 
 
 def optional_int(value):
     return int(value) if value not in (None, "") else None
 
 
-def aspect_field(label: str) -> ChoiceField:
-    return ChoiceField(
+def aspect_field(label: str) -> RadioChoiceField:
+    return RadioChoiceField(
         label,
         choices=ASPECT_CHOICES,
         coerce=optional_int,
@@ -104,10 +156,10 @@ class ReviewForm(PageForm):
         description="What was treated, how it went, and how you felt afterwards. "
         "Please leave out health details you would not want public.",
     )
-    visit_month = MonthField(
+    visit_month = MonthYearField(
         "Month of your visit",
-        validators=[DataRequired(message="Enter the month of your visit, like 2026-03.")],
-        render_kw={"type": "month", "placeholder": "YYYY-MM"},
+        validators=[DataRequired(message=MonthYearField.CHOOSE_BOTH)],
+        years_back=OLDEST_VISIT_MONTHS // 12,
     )
     reviewer_name = StringField(
         "Your name",

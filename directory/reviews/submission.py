@@ -42,6 +42,14 @@ class DuplicateReview(Exception):
         self.existing = existing
 
 
+class AlreadyConfirmed(Exception):
+    """The confirmation link was used before: the review's address is already confirmed."""
+
+    def __init__(self, review: Review):
+        super().__init__("already confirmed")
+        self.review = review
+
+
 @dataclass(frozen=True)
 class ReviewDraft:
     rating: int
@@ -155,7 +163,8 @@ def confirm_review(token: str) -> Review:
     """Move the review in the token from awaiting_email to pending, exactly once.
 
     The conditional UPDATE makes two concurrent clicks safe: one changes the row, the
-    other finds nothing to change and gets InvalidToken('used').
+    other finds nothing to change.  A link used before raises AlreadyConfirmed (nothing
+    is done again) while its review is still there; InvalidToken('used') once it is gone.
     """
     payload = read_token(
         TokenPurpose.CONFIRM_REVIEW, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
@@ -174,6 +183,9 @@ def confirm_review(token: str) -> Review:
         )
         .values(state=ReviewState.PENDING, email_confirmed_at=now, submitted_at=now)
     )
+    review = db.session.get(Review, review_id)
     if changed.rowcount != 1:
+        if review is not None and review.email_confirmed_at is not None:
+            raise AlreadyConfirmed(review)
         raise InvalidToken("used")
-    return db.session.get(Review, review_id)
+    return review

@@ -29,7 +29,7 @@ from directory.reviews.forms import (
     ReviewForm,
     WithdrawForm,
 )
-from directory.reviews.models import FlagSource, Review, ReviewState
+from directory.reviews.models import LIVE_REVIEW_STATES, FlagSource, Review, ReviewState
 from directory.therapists.models import Therapist
 from directory.therapists.queries import listed_therapist
 
@@ -118,6 +118,16 @@ def thanks(review, therapist):
 def confirm(token: str):
     try:
         review = submission.confirm_review(token)
+    except submission.AlreadyConfirmed as done:
+        # A second click (or a mail scanner's first) is not a problem: say where it stands.
+        review = done.review
+        live = review.state in LIVE_REVIEW_STATES
+        return render_template(
+            "reviews/already_confirmed.html",
+            review=review,
+            therapist=review.therapist,
+            manage_link=reviewer_control.manage_link(review) if live else None,
+        )
     except InvalidToken as problem:
         db.session.rollback()
         return render_template(

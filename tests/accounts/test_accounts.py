@@ -281,3 +281,18 @@ def test_create_moderator_refuses_an_address_that_is_not_one(runner):
     assert result.exit_code == 2
     assert "Enter a valid email address" in result.output
     assert count(User) == 0
+
+
+def test_login_redirects_to_sign_in_keeping_next(client):
+    plain = client.get("/login")
+    assert plain.status_code == 302 and plain.headers["Location"] == "/sign-in"
+    onward = client.get("/login", query_string={"next": "/manage"})
+    assert onward.status_code == 302 and onward.headers["Location"] == "/sign-in?next=/manage"
+    followed = client.get("/login", query_string={"next": "/account"}, follow_redirects=True)
+    assert followed.status_code == 200 and b"Sign in" in followed.data
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/"])
+def test_login_never_passes_on_an_off_site_next(client, target):
+    response = client.get("/login", query_string={"next": target})
+    assert response.headers["Location"] == "/sign-in"

@@ -14,7 +14,7 @@ def test_register_confirm_sign_out_and_in(live_server, page, artifacts_dir, data
     )
     page.screenshot(path=artifacts_dir / f"home-{kind}.png", full_page=True)
 
-    page.get_by_role("navigation").get_by_text("Create account").click()
+    page.get_by_role("navigation").get_by_role("button", name="Create account").click()
     page.get_by_label("Your name").fill("Maya")
     page.get_by_label("Email address").fill("maya@example.com")
     page.get_by_label("Password", exact=True).fill("short")

@@ -59,7 +59,7 @@ def test_owner_lists_a_therapist_and_a_client_reviews_from_the_invitation(
     page.get_by_role("link", name="How was your visit with John Wintertime?").click()
     page.locator("a[href*='/reviews/invited/']").click()
     expect(page.get_by_text("verified client")).to_be_visible()
-    page.get_by_label("5 — excellent").check()
+    page.get_by_label("5 stars out of 5 (excellent)").check()
     page.get_by_label("Title").fill("My upper back finally let go")
     page.get_by_label("Your review").fill(
         "Firm trigger point work between the shoulder blades; "

@@ -79,12 +79,21 @@ def test_read_a_profile_write_a_review_and_confirm_it(
 
     main.get_by_role("button", name="Write a review").click()  # a link styled as a button
     expect(page.get_by_role("heading", level=1)).to_have_text("Review John Wintertime")
-    page.get_by_role("group", name="Overall rating").get_by_label("5 — excellent").check()
+    overall = page.get_by_role("group", name="Overall rating")
+    overall.get_by_label("4 stars out of 5 (good)").check()
+    page.keyboard.press("ArrowRight")  # a native radio group: the arrow moves to 5 stars
+    expect(overall.get_by_label("5 stars out of 5 (excellent)")).to_be_checked()
+    expect(overall.get_by_label("5 stars out of 5 (excellent)")).to_be_focused()
+    technique = page.get_by_role("group", name="Technique")
+    expect(technique.get_by_label("Not rated")).to_be_checked()
+    technique.get_by_label("3 stars out of 5").check()
     page.get_by_label("Title").fill("Fixed my posture strain")
     page.get_by_label("Your review").fill(
         "Thai massage with careful trigger point work; my neck and shoulders feel free again."
     )
-    page.get_by_label("Month of your visit").fill(date.today().strftime("%Y-%m"))
+    visit = page.get_by_role("group", name="Month of your visit")
+    visit.get_by_label("Month").select_option(str(date.today().month))
+    visit.get_by_label("Year").select_option(str(date.today().year))
     page.get_by_label("Your name").fill("Alex Morgan")
     page.get_by_label("Your email").fill("alex@example.org")
     page.screenshot(path=artifacts_dir / f"review-form-{kind}.png", full_page=True)
@@ -99,7 +108,11 @@ def test_read_a_profile_write_a_review_and_confirm_it(
     page.locator("a[href*='/reviews/confirm/']").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your review is confirmed")
     page.screenshot(path=artifacts_dir / f"review-confirmed-{kind}.png", full_page=True)
-    main.get_by_role("link", name="Edit or withdraw your review").click()
+    page.go_back()
+    page.locator("a[href*='/reviews/confirm/']").click()  # the link again: no error page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your review is already confirmed")
+    page.screenshot(path=artifacts_dir / f"review-already-confirmed-{kind}.png", full_page=True)
+    main.get_by_role("link", name="See your review's status, edit or withdraw it").click()
     expect(page.get_by_label("Title")).to_have_value("Fixed my posture strain")
     page.screenshot(path=artifacts_dir / f"review-manage-{kind}.png", full_page=True)
 

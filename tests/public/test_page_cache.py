@@ -4,6 +4,7 @@ messages, compare controls and CSRF token, until what it shows changes."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -310,3 +311,24 @@ def test_a_full_reindex_makes_the_stored_search_pages_stale(client):
     page, queries = visit(client, "/therapists?q=reyes")
     assert queries > 0
     assert "Ana Reyes" in page
+
+
+def test_a_page_stored_for_one_locale_is_never_served_to_a_reader_of_another(client):
+    therapist = john()
+    create_review(therapist, visit_month=date(2026, 3, 1))
+    db.session.commit()
+
+    def visit_in(language: str) -> tuple[str, int]:
+        db.session.commit()
+        with statements() as seen:
+            response = client.get(PROFILE, headers={"Accept-Language": language})
+        return response.get_data(as_text=True), len(seen)
+
+    german, _ = visit_in("de-DE")
+    english, english_queries = visit_in("en-US")
+    german_again, german_again_queries = visit_in("de-AT,de;q=0.9")
+
+    assert "visited März 2026" in german and "visited March 2026" in english
+    assert english_queries > 0  # rendered for English, not the stored German page
+    assert "visited März 2026" in german_again
+    assert german_again_queries == 0  # the German page, stored for every German reader

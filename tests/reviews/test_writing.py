@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from directory.core.outbox import OutboxMessage
 from directory.extensions import db
 from directory.reviews import submission
-from directory.reviews.forms import GUEST_EMAIL_MISSING
+from directory.reviews.forms import GUEST_EMAIL_MISSING, months_back
 from directory.reviews.models import Provenance, Review, ReviewState
+from directory.reviews.reviewer_control import manage_token
 from tests.accounts.test_accounts import emails_in
 from tests.clinics.test_console import count, member, sign_in
 from tests.factories import create_clinic, create_therapist, create_user
@@ -32,7 +33,8 @@ def review_form(**overrides) -> dict:
         "rating_value": "",
         "title": "My upper back finally let go",
         "body": "Two sessions of trigger point work and I can sit at my desk all day again.",
-        "visit_month": date.today().strftime("%Y-%m"),
+        "visit_month-month": str(date.today().month),
+        "visit_month-year": str(date.today().year),
         "reviewer_name": "Sam Rivera",
         "initials_only": "y",
         "email": "Sam@Example.org",
@@ -66,7 +68,7 @@ def test_a_guest_review_waits_for_the_email_link_then_goes_to_moderation(client,
     db.session.refresh(review)
     assert review.state == ReviewState.PENDING
     again = client.get(link)
-    assert again.status_code == 400 and b"already been used" in again.data
+    assert again.status_code == 200 and b"already confirmed" in again.data
 
 
 def test_two_concurrent_confirmations_succeed_exactly_once(app, make_app, mail_folder):
@@ -75,8 +77,8 @@ def test_two_concurrent_confirmations_succeed_exactly_once(app, make_app, mail_f
     [email] = emails_in(mail_folder)
     link = CONFIRM_LINK.search(email.get_body(("plain",)).get_content()).group(1)
     clients = [make_app().test_client() for _ in range(2)]
-    statuses = run_at_once([lambda c=c: c.get(link).status_code for c in clients])
-    assert sorted(statuses) == [200, 400]
+    pages = run_at_once([lambda c=c: c.get(link).get_data(as_text=True) for c in clients])
+    assert sorted("already confirmed" in page for page in pages) == [False, True]
 
 
 def test_a_verified_client_skips_the_email_step(client):
@@ -97,7 +99,7 @@ def test_bad_review_input_keeps_what_was_typed_and_saves_nothing(client):
     response = client.post(
         f"/therapists/{therapist.slug}/reviews/new",
         data=review_form(
-            rating="9", body="Too short.", visit_month="2099-01", email="nope", title=""
+            rating="9", body="Too short.", email="nope", title="", **{"visit_month-year": "2099"}
         ),
     )
     assert response.status_code == 422
@@ -238,3 +240,138 @@ def test_a_value_outside_the_choices_gets_a_human_message(client):
     for library_words in (b"could not coerce", b"Not a valid choice", b"Invalid Choice"):
         assert library_words not in response.data
     assert count(Review) == 0
+
+
+def confirmed_guest_review(client, mail_folder) -> tuple[Review, str]:
+    """A guest's review, confirmed through the emailed link; and that link."""
+    therapist = listed_therapist()
+    client.post(f"/therapists/{therapist.slug}/reviews/new", data=review_form())
+    [email] = emails_in(mail_folder)
+    link = CONFIRM_LINK.search(email.get_body(("plain",)).get_content()).group(1)
+    assert client.get(link).status_code == 200
+    return db.session.scalar(sa.select(Review)), link
+
+
+def test_a_used_confirmation_link_says_already_confirmed_and_links_to_the_status(
+    client, mail_folder
+):
+    review, link = confirmed_guest_review(client, mail_folder)
+    first_confirmed_at = review.email_confirmed_at
+
+    again = client.get(link)
+
+    assert again.status_code == 200
+    page = again.get_data(as_text=True)
+    assert "already confirmed" in page and "waiting for a moderator" in page
+    manage = re.search(r'href="http://localhost(/reviews/manage/[^"]+)"', page).group(1)
+    assert "Withdraw" in client.get(manage).get_data(as_text=True)
+    db.session.refresh(review)
+    assert review.state == ReviewState.PENDING
+    assert review.email_confirmed_at == first_confirmed_at  # nothing was done again
+
+
+def test_a_used_link_never_brings_back_a_decided_review(client, mail_folder):
+    review, link = confirmed_guest_review(client, mail_folder)
+    review.state = ReviewState.REJECTED
+    db.session.commit()
+
+    again = client.get(link)
+
+    assert again.status_code == 200 and b"was not published" in again.data
+    assert b"/reviews/manage/" not in again.data  # a decided review has nothing to manage
+    db.session.refresh(review)
+    assert review.state == ReviewState.REJECTED
+
+
+def test_a_forged_or_expired_confirmation_link_is_still_a_problem(client, mail_folder, app):
+    _, link = confirmed_guest_review(client, mail_folder)
+    forged = client.get(link[:-3] + "abc")
+    assert forged.status_code == 400 and b"not valid" in forged.data
+    app.config["EMAIL_TOKEN_MAX_AGE"] = -1
+    expired = client.get(link)
+    assert expired.status_code == 400 and b"expired" in expired.data
+
+
+def test_the_review_form_offers_stars_and_month_and_year_selects(client):
+    therapist = listed_therapist()
+    page = client.get(f"/therapists/{therapist.slug}/reviews/new").get_data(as_text=True)
+
+    assert re.search(r"<legend>Overall rating</legend>", page)
+    for stars in ("1 star out of 5", "4 stars out of 5", "5 stars out of 5"):
+        assert stars in page
+    assert page.count('type="radio"') == 5 + 4 * 6  # aspects add "Not rated"
+    assert re.search(r'<input checked class="star-none" id="rating_technique-0"', page)
+    assert '<select id="visit_month-month" name="visit_month-month"' in page
+    assert ">March</option>" in page and f">{date.today().year}</option>" in page
+    german = client.get(
+        f"/therapists/{therapist.slug}/reviews/new", headers={"Accept-Language": "de"}
+    )
+    assert ">März</option>" in german.get_data(as_text=True)
+
+
+def test_month_and_year_map_to_the_first_of_the_month(client):
+    therapist = listed_therapist()
+    last_year = date.today().year - 1
+    data = review_form(**{"visit_month-month": "11", "visit_month-year": str(last_year)})
+    assert client.post(f"/therapists/{therapist.slug}/reviews/new", data=data).status_code == 200
+    assert db.session.scalar(sa.select(Review.visit_month)) == date(last_year, 11, 1)
+
+
+def test_a_month_typed_as_year_and_month_is_still_read(client):
+    """What the form posted before it had two selects (a page left open over a deploy)."""
+    therapist = listed_therapist()
+    visit = months_back(date.today(), 3)
+    data = review_form(visit_month=visit.strftime("%Y-%m"))
+    del data["visit_month-month"], data["visit_month-year"]
+    response = client.post(f"/therapists/{therapist.slug}/reviews/new", data=data)
+    assert response.status_code == 200
+    assert db.session.scalar(sa.select(Review.visit_month)) == visit
+
+
+@pytest.mark.parametrize(
+    ("month", "year", "message"),
+    [
+        ("5", "", "Choose the month and the year of your visit."),
+        ("", "2025", "Choose the month and the year of your visit."),
+        ("13", "2025", "Choose the month and the year of your visit."),
+        ("²", "2025", "Choose the month and the year of your visit."),
+        ("1", "99999", "Choose the month and the year of your visit."),
+        ("", "", "Choose the month and the year of your visit."),
+    ],
+)
+def test_a_month_or_year_missing_or_unreadable_is_refused_next_to_the_field(
+    client, month, year, message
+):
+    therapist = listed_therapist()
+    data = review_form(**{"visit_month-month": month, "visit_month-year": year})
+    response = client.post(f"/therapists/{therapist.slug}/reviews/new", data=data)
+    assert response.status_code == 422
+    assert field_errors(response, "visit_month") == [message]
+    assert count(Review) == 0
+
+
+def test_a_future_month_is_refused_and_what_was_chosen_is_kept(client):
+    therapist = listed_therapist()
+    next_month = months_back(date.today(), -1)
+    data = review_form(
+        rating="4",
+        rating_technique="3",
+        **{"visit_month-month": str(next_month.month), "visit_month-year": str(next_month.year)},
+    )
+    response = client.post(f"/therapists/{therapist.slug}/reviews/new", data=data)
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 422
+    assert field_errors(response, "visit_month") == ["The visit cannot be in the future."]
+    assert re.search(r'<input checked class="star" id="rating-3"[^>]*value="4"', page)
+    assert re.search(r'<input checked class="star" id="rating_technique-3"[^>]*value="3"', page)
+    assert f'<option value="{next_month.month}" selected>' in page
+    assert f'<option value="{next_month.year}" selected>' in page
+    assert count(Review) == 0
+
+
+def test_editing_a_review_shows_its_stars_and_month(client, mail_folder):
+    review, _ = confirmed_guest_review(client, mail_folder)
+    page = client.get(f"/reviews/manage/{manage_token(review)}").get_data(as_text=True)
+    assert re.search(r'<input checked class="star" id="rating-4"[^>]*value="5"', page)
+    assert f'<option value="{review.visit_month.month}" selected>' in page
