@@ -4,13 +4,16 @@ messages, compare controls and CSRF token, until what it shows changes."""
 from __future__ import annotations
 
 import re
+from datetime import time
 
 import pytest
 import sqlalchemy as sa
 from flask import request
 
+from directory.clinics.hours import set_week
+from directory.clinics.opening_hours import TimeRange
 from directory.extensions import db
-from directory.public import page_cache, shared_store, visitor_parts
+from directory.public import contact, page_cache, shared_store, visitor_parts
 from directory.reviews.responses import post_reply
 from directory.search.reindex import rebuild_all
 from directory.taxonomy.models import Modality
@@ -310,3 +313,34 @@ def test_a_full_reindex_makes_the_stored_search_pages_stale(client):
     page, queries = visit(client, "/therapists?q=reyes")
     assert queries > 0
     assert "Ana Reyes" in page
+
+
+def test_changed_opening_hours_show_on_stored_profiles_at_once(client):
+    therapist = john()
+    visit(client)
+    nine_to_five = (TimeRange(time(9), time(17)),)
+    set_week(therapist.clinic, (nine_to_five,) * 5 + ((), ()))
+    db.session.commit()
+    page, queries = visit(client)
+    assert queries > 0
+    assert "9:00\u201317:00" in page
+    set_week(therapist.clinic, ((),) * 7)  # every row removed, none added
+    db.session.commit()
+    page, queries = visit(client)
+    assert queries > 0
+    assert "9:00\u201317:00" not in page
+
+
+def test_a_stored_profile_serves_one_clock_window_so_open_now_stays_true(client, monkeypatch):
+    john()
+    monkeypatch.setattr(contact, "clock_window", lambda: "clock:1")
+    visit(client)
+    _, queries = visit(client)
+    assert queries == 0
+    monkeypatch.setattr(contact, "clock_window", lambda: "clock:2")
+    _, queries = visit(client)
+    assert queries > 0  # rendered again: its status is worked out anew
+    assert contact.CLOCK_WINDOW_SECONDS == 300
+    monkeypatch.undo()
+    assert contact.clock_window(599.0) == "clock:1"
+    assert contact.clock_window(600.0) == "clock:2"
