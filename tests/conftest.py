@@ -16,11 +16,20 @@ from config import TestConfig
 from directory import create_app
 from directory.core.tenancy import act_for_all_clinics
 from directory.extensions import db
+from directory.public import contact
 from tests import support
 
 DATABASES = ["sqlite", "postgresql"]
 TESTS = Path(__file__).resolve().parent
 ARTIFACTS = TESTS.parent / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def still_clock_window(monkeypatch):
+    """Shared profile pages are named by the five-minute window of the clock they were
+    rendered in (public.contact); a test that crossed a window's end would see a stored
+    page rendered again.  Tests run in one window unless they move it themselves."""
+    monkeypatch.setattr(contact, "clock_window", lambda: "clock:test")
 
 
 @pytest.fixture(scope="session")

@@ -61,7 +61,13 @@ def test_a_seeded_database_downgrades_to_base_and_upgrades_again(fresh_database_
         kept = db.session.execute(sa.text(SENT_EMAILS)).all()
         assert kept
         db.session.remove()
-        downgrade(revision="0009_helpful_votes")  # the latest step, back over real rows
+        assert db.session.scalar(sa.text("SELECT count(*) FROM clinic_hours")) > 0
+        db.session.remove()
+        downgrade(revision="0010_delivery_leases")  # the latest step, back over real rows
+        assert db.session.scalar(sa.text("SELECT count(*) FROM reviews")) > 0
+        db.session.remove()
+        assert not sa.inspect(db.engine).has_table("clinic_hours")
+        downgrade(revision="0009_helpful_votes")
         assert db.session.execute(sa.text(SENT_EMAILS)).all() == kept
         db.session.remove()
         downgrade(revision="base")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -13,11 +13,14 @@ from directory.reviews.models import Review, ReviewInvitation, ReviewState, Ther
 from directory.therapists.models import (
     Accreditation,
     AccreditationState,
+    ContactKind,
     Therapist,
+    TherapistDailyContacts,
     TherapistDailyViews,
 )
 
 EXPIRY_WARNING = timedelta(days=30)
+RECENT = timedelta(days=30)  # the window of the view and click counts
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,11 @@ class TherapistLine:
     is_published: bool
     review_count: int
     rating_mean: float | None
+    views: int = 0  # profile views in the last 30 days
+    contacts: dict[str, int] = field(default_factory=dict)  # clicks by kind, 30 days
+
+    def clicks(self, kind: str) -> int:
+        return self.contacts.get(kind, 0)
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class ClinicNumbers:
     invitations_used: int
     views_last_30_days: int
     therapists: list[TherapistLine]
+    contacts_last_30_days: dict[str, int] = field(default_factory=dict)  # by kind
 
 
 def numbers_for(clinic: Clinic, today: date | None = None) -> ClinicNumbers:
@@ -86,9 +95,33 @@ def numbers_for(clinic: Clinic, today: date | None = None) -> ClinicNumbers:
     views = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(TherapistDailyViews.views), 0)).where(
             TherapistDailyViews.clinic_id == clinic.id,
-            TherapistDailyViews.day > today - timedelta(days=30),
+            TherapistDailyViews.day > today - RECENT,
         )
     )
+    views_by_therapist = dict(
+        db.session.execute(
+            sa.select(TherapistDailyViews.therapist_id, sa.func.sum(TherapistDailyViews.views))
+            .where(
+                TherapistDailyViews.clinic_id == clinic.id,
+                TherapistDailyViews.day > today - RECENT,
+            )
+            .group_by(TherapistDailyViews.therapist_id)
+        ).all()
+    )
+    contacts: dict[int, dict[str, int]] = {}
+    for therapist_id, kind, clicks in db.session.execute(
+        sa.select(
+            TherapistDailyContacts.therapist_id,
+            TherapistDailyContacts.kind,
+            sa.func.sum(TherapistDailyContacts.clicks),
+        )
+        .where(
+            TherapistDailyContacts.clinic_id == clinic.id,
+            TherapistDailyContacts.day > today - RECENT,
+        )
+        .group_by(TherapistDailyContacts.therapist_id, TherapistDailyContacts.kind)
+    ):
+        contacts.setdefault(therapist_id, {})[kind] = int(clicks)
     rows = db.session.execute(
         sa.select(
             Therapist.id,
@@ -103,9 +136,19 @@ def numbers_for(clinic: Clinic, today: date | None = None) -> ClinicNumbers:
         .order_by(Therapist.name)
     ).all()
     lines = [
-        TherapistLine(id, name, slug, published, count, (total / count) if count else None)
+        TherapistLine(
+            id,
+            name,
+            slug,
+            published,
+            count,
+            (total / count) if count else None,
+            views=int(views_by_therapist.get(id) or 0),
+            contacts=contacts.get(id, {}),
+        )
         for id, name, slug, published, count, total in rows
     ]
+    totals = {kind.value: sum(line.clicks(kind.value) for line in lines) for kind in ContactKind}
     return ClinicNumbers(
         published=by_published.get(True, 0),
         drafts=by_published.get(False, 0),
@@ -116,4 +159,5 @@ def numbers_for(clinic: Clinic, today: date | None = None) -> ClinicNumbers:
         invitations_used=used,
         views_last_30_days=views or 0,
         therapists=lines,
+        contacts_last_30_days=totals,
     )

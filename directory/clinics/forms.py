@@ -1,4 +1,4 @@
-"""Forms for registering a clinic and running its team."""
+"""Forms for registering a clinic, its opening hours and running its team."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from directory.clinics.models import Role
+from directory.clinics.opening_hours import WEEKDAYS, HoursProblem, read_day
 from directory.clinics.permissions import ROLE_LABELS
 from directory.core.forms import (
     ChoiceField,
-    DigitsAtLeast,
+    DayField,
     NumberField,
     PageForm,
     email_field,
@@ -33,8 +34,12 @@ class ClinicForm(PageForm):
     website = StringField(
         "Website", validators=web_address_validators(), filters=[strip_whitespace]
     )
-    phone = StringField(
-        "Phone", validators=[*phone_validators(), DigitsAtLeast()], filters=[strip_whitespace]
+    phone = StringField("Phone", validators=phone_validators(), filters=[strip_whitespace])
+    booking_url = StringField(
+        "Online booking page",
+        validators=web_address_validators(),
+        filters=[strip_whitespace],
+        description="Where clients book a visit online; the Book button of every profile.",
     )
     email = email_field("Public email", required=False)
     address = StringField(
@@ -96,3 +101,57 @@ class TeamInviteForm(PageForm):
 
 class RoleForm(PageForm):
     role = ChoiceField("Role", choices=ROLE_CHOICES, invalid_message=CHOOSE_ROLE)
+
+
+class WeekdayHoursField(StringField):
+    """One weekday's hours as text; `ranges` holds them once read."""
+
+    ranges: tuple = ()
+
+    def pre_validate(self, form) -> None:
+        try:
+            self.ranges = read_day(self.data or "")
+        except HoursProblem as problem:
+            raise ValidationError(str(problem)) from None
+
+
+def _weekday_field(name: str) -> WeekdayHoursField:
+    return WeekdayHoursField(
+        name,
+        validators=[Length(max=200, message="Keep it under 200 characters.")],
+        filters=[strip_whitespace],
+    )
+
+
+class HoursForm(PageForm):
+    monday = _weekday_field("Monday")
+    tuesday = _weekday_field("Tuesday")
+    wednesday = _weekday_field("Wednesday")
+    thursday = _weekday_field("Thursday")
+    friday = _weekday_field("Friday")
+    saturday = _weekday_field("Saturday")
+    sunday = _weekday_field("Sunday")
+
+    def days(self) -> list[WeekdayHoursField]:
+        return [self[name.lower()] for name in WEEKDAYS]
+
+
+class ClosureForm(PageForm):
+    starts_on = DayField(
+        "First day closed", validators=[DataRequired(message="Enter the first day.")]
+    )
+    ends_on = DayField(
+        "Last day closed",
+        validators=[Optional()],
+        description="Leave empty for a single day.",
+    )
+    note = StringField(
+        "Note",
+        validators=[Optional(), Length(max=120, message="Keep it under 120 characters.")],
+        filters=[strip_whitespace],
+        description="Shown to clients, for example: Public holiday.",
+    )
+
+    def validate_ends_on(self, field) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The last day cannot come before the first.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -27,6 +27,8 @@ class Clinic(TimestampMixin, db.Model):
     slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
     website: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Where clients book online (http or https); a therapist's own overrides it.
+    booking_url: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
     address: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -79,3 +81,31 @@ class TeamInvitation(TenantMixin, db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ClinicHours(TenantMixin, db.Model):
+    """One range of a weekday's opening hours, in the clinic's local time; a weekday
+    without a row is a closed day (see clinics.opening_hours)."""
+
+    __tablename__ = "clinic_hours"
+    __table_args__ = (
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        sa.CheckConstraint("opens < closes", name="opens_before_closes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weekday: Mapped[int] = mapped_column(sa.SmallInteger)  # 0 is Monday
+    opens: Mapped[time]
+    closes: Mapped[time]
+
+
+class ClinicClosure(TenantMixin, db.Model):
+    """Whole days on which the clinic is shut whatever its weekly hours say."""
+
+    __tablename__ = "clinic_closures"
+    __table_args__ = (sa.CheckConstraint("starts_on <= ends_on", name="starts_before_ends"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    note: Mapped[str] = mapped_column(sa.String(120), default="")

@@ -13,8 +13,10 @@ import sqlalchemy as sa
 from directory.accounts.models import User
 from directory.clinics.models import Clinic, Membership, Role, TeamInvitation
 from directory.core.addresses import checked_email, normalize_email
+from directory.core.links import checked_web_address
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
+from directory.core.phones import tidy_phone
 from directory.core.slugs import unique_slug
 from directory.core.tenancy import enter_clinic
 from directory.core.tokens import InvalidToken, TokenPurpose, make_token, read_token
@@ -59,6 +61,7 @@ class ClinicDetails:
     description: str
     latitude: float | None = None
     longitude: float | None = None
+    booking_url: str = ""
 
 
 def name_in_use(name: str, *, exclude_id: int | None = None) -> bool:
@@ -70,8 +73,9 @@ def name_in_use(name: str, *, exclude_id: int | None = None) -> bool:
 
 def _apply_details(clinic: Clinic, details: ClinicDetails) -> None:
     clinic.name = details.name.strip()
-    clinic.website = details.website.strip()
-    clinic.phone = details.phone.strip()
+    clinic.website = checked_web_address(details.website)
+    clinic.phone = tidy_phone(details.phone)
+    clinic.booking_url = checked_web_address(details.booking_url)
     clinic.email = normalize_email(details.email) if details.email else ""
     clinic.address = details.address.strip()
     clinic.postal_code = details.postal_code.strip()

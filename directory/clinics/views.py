@@ -1,14 +1,15 @@
-"""Clinic pages: registration, the console home and the team."""
+"""Clinic pages: registration, the console home, opening hours and the team."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from directory.clinics import dashboard, services
+from directory.clinics import dashboard, hours, services
 from directory.clinics.access import clinic_route, owned_or_404
-from directory.clinics.forms import ClinicForm, RoleForm, TeamInviteForm
-from directory.clinics.models import Clinic, Membership, Role, TeamInvitation
+from directory.clinics.forms import ClinicForm, ClosureForm, HoursForm, RoleForm, TeamInviteForm
+from directory.clinics.models import Clinic, ClinicClosure, Membership, Role, TeamInvitation
+from directory.clinics.opening_hours import WEEKDAYS, day_text
 from directory.clinics.permissions import Permission, role_can
 from directory.core.addresses import InvalidEmail
 from directory.core.tokens import InvalidToken
@@ -22,6 +23,7 @@ def details_from(form: ClinicForm) -> services.ClinicDetails:
     return services.ClinicDetails(
         name=form.name.data,
         website=form.website.data or "",
+        booking_url=form.booking_url.data or "",
         phone=form.phone.data or "",
         email=form.email.data or "",
         address=form.address.data,
@@ -96,6 +98,61 @@ def settings(clinic, membership):
             flash("The clinic's details are saved.", "success")
             return redirect(url_for("clinics.dashboard_page", clinic_slug=clinic.slug))
     return render_template("clinics/settings.html", form=form, clinic=clinic), form_status(form)
+
+
+def render_hours(clinic, hours_form=None, closure_form=None, status: int = 200):
+    if hours_form is None:
+        week = hours.week_of(clinic)
+        hours_form = HoursForm(
+            formdata=None,
+            data={name.lower(): day_text(day) for name, day in zip(WEEKDAYS, week, strict=True)},
+        )
+    page = render_template(
+        "clinics/hours.html",
+        clinic=clinic,
+        hours_form=hours_form,
+        closure_form=closure_form or ClosureForm(formdata=None),
+        closures=hours.closures_of(clinic),
+        status_now=hours.opening_status(clinic, hours.week_of(clinic)),
+    )
+    return page, status
+
+
+@bp.route("/manage/<clinic_slug>/hours", methods=["GET", "POST"])
+@clinic_route(Permission.EDIT_CLINIC)
+def opening_hours(clinic, membership):
+    if request.method == "GET":
+        return render_hours(clinic)
+    form = HoursForm()
+    if not form.validate_on_submit():
+        return render_hours(clinic, hours_form=form, status=422)
+    hours.set_week(clinic, tuple(field.ranges for field in form.days()))
+    db.session.commit()
+    flash("The opening hours are saved.", "success")
+    return redirect(url_for("clinics.opening_hours", clinic_slug=clinic.slug))
+
+
+@bp.post("/manage/<clinic_slug>/hours/closures")
+@clinic_route(Permission.EDIT_CLINIC)
+def add_closure(clinic, membership):
+    form = ClosureForm()
+    if not form.validate_on_submit():
+        return render_hours(clinic, closure_form=form, status=422)
+    starts_on = form.starts_on.data
+    hours.add_closure(clinic, starts_on, form.ends_on.data or starts_on, form.note.data or "")
+    db.session.commit()
+    flash("The closure is saved.", "success")
+    return redirect(url_for("clinics.opening_hours", clinic_slug=clinic.slug))
+
+
+@bp.post("/manage/<clinic_slug>/hours/closures/<int:closure_id>/remove")
+@clinic_route(Permission.EDIT_CLINIC)
+def remove_closure(clinic, membership, closure_id: int):
+    closure = owned_or_404(ClinicClosure, closure_id, clinic)
+    hours.remove_closure(closure)
+    db.session.commit()
+    flash("The closure is removed.", "success")
+    return redirect(url_for("clinics.opening_hours", clinic_slug=clinic.slug))
 
 
 def render_team(clinic, membership, invite_form=None, status: int = 200):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -27,8 +25,8 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from directory.core.addresses import MAX_LENGTH, MISSING, email_problem
+from directory.core.phones import InvalidPhone, tidy_phone
 
-PHONE_PATTERN = re.compile(r"^\+?[0-9 ().\-]{7,25}$")
 CHOOSE_LISTED = "Choose one of the listed options."
 
 _FROM_THE_REQUEST = object()
@@ -89,21 +87,19 @@ def web_address_validators() -> list:
 
 
 def phone_validators() -> list:
-    return [
-        Optional(),
-        Regexp(PHONE_PATTERN, message="Enter a phone number of digits, spaces, +, - or ()."),
-    ]
+    return [Optional(), UsablePhone()]
 
 
-class DigitsAtLeast:
-    """A phone number needs enough digits to be dialled."""
+class UsablePhone:
+    """The phone rule of `core.phones`, the one the services apply again."""
 
-    def __init__(self, count: int = 7):
-        self.count = count
+    field_flags = {"maxlength": 40}
 
     def __call__(self, form, field) -> None:
-        if field.data and sum(ch.isdigit() for ch in field.data) < self.count:
-            raise ValidationError(f"A phone number has at least {self.count} digits.")
+        try:
+            tidy_phone(field.data or "")
+        except InvalidPhone as problem:
+            raise ValidationError(str(problem)) from None
 
 
 class HumanMessages:

@@ -25,6 +25,7 @@ CLINIC_COLUMNS = (
     "slug",
     "name",
     "website",
+    "booking_url",
     "phone",
     "email",
     "address",
@@ -229,11 +230,13 @@ class ClinicMaker:
             days=rng.randint(1900, 2900), minutes=rng.randint(0, 1439)
         )
         compact = slug.replace("-", "")[:40]
+        website = "" if rng.random() < 0.08 else f"https://www.{compact}.example"
         row = (
             clinic_id,
             slug,
             name,
-            "" if rng.random() < 0.08 else f"https://www.{compact}.example",
+            website,
+            f"{website}/book" if website else "",
             fill_pattern(rng, demo.phone),
             f"{rng.choice(EMAIL_NAMES)}@{compact}.example",
             self._address(city, street),

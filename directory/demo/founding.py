@@ -39,6 +39,7 @@ def founding_clinic_row(
         FOUNDING_CLINIC_SLUG,
         FOUNDING_CLINIC_NAME,
         "https://www.bangrakthaimassage.example",
+        "https://www.bangrakthaimassage.example/book",
         "+66 2 555 0142",
         "hello@bangrakthaimassage.example",
         "1042/7 Charoen Krung Road",

@@ -42,6 +42,7 @@ from directory.demo.founding import (
     founder_rows,
     founding_clinic_row,
 )
+from directory.demo.hours import CLOSURE_COLUMNS, HOURS_COLUMNS, clinic_hours
 from directory.demo.plan import Plan, make_plan
 from directory.demo.ratings import RATING_COLUMNS
 from directory.demo.reference import Reference, load_reference
@@ -68,6 +69,8 @@ DEMO_SIGN_INS: list[tuple[str, str]] = [(account.label, account.email) for accou
 TABLES = (
     ("users", USER_COLUMNS),
     ("clinics", CLINIC_COLUMNS),
+    ("clinic_hours", HOURS_COLUMNS),
+    ("clinic_closures", CLOSURE_COLUMNS),
     ("memberships", MEMBERSHIP_COLUMNS),
     ("team_invitations", TEAM_INVITATION_COLUMNS),
     ("therapists", THERAPIST_COLUMNS),
@@ -204,13 +207,24 @@ class DemoSeeder:
             row, facts = founding_clinic_row(self.ids.next("clinics"), ref, self.anchor)
             maker.taken_names.add(FOUNDING_CLINIC_NAME)
             maker.taken_slugs.add(FOUNDING_CLINIC_SLUG)
-            self.batch.add("clinics", row)
+            self._add_clinic(row, facts, founding=True)
             clinics.append(facts)
         while len(clinics) < self.size.clinics:
             row, facts = maker.make(self.ids.next("clinics"))
-            self.batch.add("clinics", row)
+            self._add_clinic(row, facts)
             clinics.append(facts)
         return clinics
+
+    def _add_clinic(self, row: tuple, facts: ClinicFacts, *, founding: bool = False) -> None:
+        self.batch.add("clinics", row)
+        slug = row[CLINIC_COLUMNS.index("slug")]
+        week, closures = clinic_hours(
+            facts.id, slug, facts.city.demo.country, self.anchor.date(), founding=founding
+        )
+        for hours_row in week:
+            self.batch.add("clinic_hours", hours_row)
+        for closure in closures:
+            self.batch.add("clinic_closures", closure)
 
     def _therapists(
         self,

@@ -20,6 +20,8 @@ class City(db.Model):
     latitude: Mapped[float]
     longitude: Mapped[float]
     population: Mapped[int] = mapped_column(default=0)
+    # The IANA time zone (GeoNames'), in which a clinic here keeps its opening hours.
+    timezone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
 
     def __repr__(self) -> str:
         return f"<City {self.slug}>"

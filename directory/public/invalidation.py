@@ -11,7 +11,7 @@ the one after-commit mechanism, so a rolled-back savepoint or transaction forget
 | a row of a therapist: accreditation, review,  | the therapist's profile                  |
 | specialty, condition or language link         |                                          |
 | a clinic's reply to a review                  | the reviewed therapist's profile         |
-| a clinic                                      | the profile of each of its therapists    |
+| a clinic, its opening hours or closures       | the profile of each of its therapists    |
 | a user                                        | the account's header snapshot            |
 
 Search pages are made stale by the search index itself: every change of a search
@@ -28,7 +28,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from directory.accounts.models import User
-from directory.clinics.models import Clinic
+from directory.clinics.models import Clinic, ClinicClosure, ClinicHours
 from directory.core import after_commit
 from directory.public import shared_store
 from directory.public.page_cache import SEARCH_SUBJECT, profile_subject
@@ -72,6 +72,8 @@ def stale_subjects(session: Session) -> set[str]:
                 subjects.add(account_subject(str(instance.id)))
         elif isinstance(instance, Clinic):
             clinic_ids.add(instance.id)
+        elif isinstance(instance, (ClinicHours, ClinicClosure)):
+            clinic_ids.add(instance.clinic_id)
         elif isinstance(instance, ClinicReply):
             review_ids.add(instance.review_id)
         elif isinstance(instance, THERAPIST_ROWS):

@@ -32,14 +32,17 @@ FORMAT = 5
 MAX_NAME_LENGTH = 1024
 
 
-def serve(subject: str, render: Callable[[], str], parameters: Parameters) -> str:
+def serve(
+    subject: str, render: Callable[[], str], parameters: Parameters, variant: str = ""
+) -> str:
     """This request's page of `subject`: the stored one when it is current, else render()
     (stored for the next visitor); either way with this visitor's own parts.
 
     `parameters` are the query parameters the page reads, each with its default: they
-    alone name the page (`page_name`).
+    alone name the page (`page_name`), with `variant`, anything else the page depends on
+    (a profile: the clock window its "open now" was worked out in).
     """
-    name = page_name(parameters)
+    name = page_name(parameters, variant)
     if name is None or not shared_store.enabled():
         return render()
     generation, stored = shared_store.lookup(subject, name)
@@ -54,18 +57,20 @@ def serve(subject: str, render: Callable[[], str], parameters: Parameters) -> st
     return shared.for_visitor()
 
 
-def page_name(parameters: Parameters) -> str | None:
+def page_name(parameters: Parameters, variant: str = "") -> str | None:
     """The name a page is stored under: its endpoint, the locale its numbers and dates
-    are formatted for (never served to a reader of another), the values in its path, and
-    the known query parameters it was asked with, sorted, without empty values or values that
-    say the default.  Tracking parameters and other unknown ones do not count (the page
-    never reads them), so `?utm_source=a` and `?utm_source=b` share one page.  None for a
-    request too long to be worth storing."""
+    are formatted for (never served to a reader of another), the values in its path, the
+    known query parameters it was asked with (sorted, without empty values or values that
+    say the default), and `variant`.  Tracking parameters and other unknown ones do not
+    count (the page never reads them), so `?utm_source=a` and `?utm_source=b` share one
+    page.  None for a request too long to be worth storing."""
     query = [
         (name, value) for name in sorted(parameters) for value in _given(name, parameters[name])
     ]
     path = sorted((request.view_args or {}).items())
-    described = f"{request.endpoint}\n{reader_locale()}\n{urlencode(path)}\n{urlencode(query)}"
+    described = (
+        f"{request.endpoint}\n{reader_locale()}\n{urlencode(path)}\n{urlencode(query)}\n{variant}"
+    )
     if len(described) > MAX_NAME_LENGTH:
         return None
     digest = hashlib.blake2b(described.encode(), digest_size=16).hexdigest()

@@ -12,7 +12,12 @@ Types, and why (schema.org, not one search engine's subset):
   rating sits on the `Service` they provide (provider: the Person), in one `@graph`;
 - a clinic is a `HealthAndBeautyBusiness` (a LocalBusiness, which takes aggregateRating);
 - a credential is an `EducationalOccupationalCredential`; it has no `validUntil` (that is
-  for offers and permits), so the expiry date is the CreativeWork property `expires`.
+  for offers and permits), so the expiry date is the CreativeWork property `expires`;
+- hours are `openingHoursSpecification`s, one per range; a closure is one with
+  validFrom / validThrough that opens and closes at 00:00, schema.org's way of saying
+  "closed on these days";
+- Book is the therapist's `potentialAction`, a `ReserveAction` whose target is the
+  booking page itself (not our counting redirect).
 """
 
 from __future__ import annotations
@@ -20,7 +25,10 @@ from __future__ import annotations
 from typing import Any
 
 from directory.clinics.models import Clinic
+from directory.clinics.opening_hours import WEEKDAYS
+from directory.core.links import is_web_address
 from directory.core.urls import external_url
+from directory.public.contact import ClinicHoursView, ContactCard
 from directory.public.therapist_profile import PublicAccreditation, Terms
 from directory.reviews.ratings import RatingOverview
 from directory.therapists.models import Therapist
@@ -76,8 +84,33 @@ def postal_address(clinic: Clinic) -> JsonLd:
     )
 
 
-def business(clinic: Clinic) -> JsonLd:
-    """The clinic as a local business: where it is and how to reach it."""
+def opening_hours(hours: ClinicHoursView) -> list[JsonLd]:
+    """The weekly ranges, then the closures still to come."""
+    weekly = [
+        {
+            "@type": "OpeningHoursSpecification",
+            "dayOfWeek": f"{CONTEXT}/{WEEKDAYS[weekday]}",
+            "opens": f"{r.opens:%H:%M}",
+            "closes": f"{r.closes:%H:%M}",
+        }
+        for weekday, day in enumerate(hours.week)
+        for r in day
+    ]
+    closed = [
+        {
+            "@type": "OpeningHoursSpecification",
+            "validFrom": closure.starts_on.isoformat(),
+            "validThrough": closure.ends_on.isoformat(),
+            "opens": "00:00",
+            "closes": "00:00",
+        }
+        for closure in hours.closures
+    ]
+    return weekly + closed
+
+
+def business(clinic: Clinic, hours: ClinicHoursView | None = None) -> JsonLd:
+    """The clinic as a local business: where it is, how to reach it, when it is open."""
     page = external_url("public_clinics.page", slug=clinic.slug)
     return _without_empty(
         {
@@ -94,6 +127,7 @@ def business(clinic: Clinic) -> JsonLd:
                 "latitude": clinic.latitude,
                 "longitude": clinic.longitude,
             },
+            "openingHoursSpecification": opening_hours(hours) if hours else None,
         }
     )
 
@@ -120,12 +154,14 @@ def therapist_graph(
     terms: Terms,
     rating: RatingOverview,
     accreditations: list[PublicAccreditation],
+    contact: ContactCard | None = None,
 ) -> JsonLd:
     """The profile's data: the therapist (Person), and the massage service they provide
     (Service), which carries the rating and the price.
 
-    `terms`, `rating` and `accreditations` are what the page shows (therapist_profile's
-    terms_of, listed_with_rating and public_accreditations), so the two cannot differ.
+    `terms`, `rating`, `accreditations` and `contact` are what the page shows
+    (therapist_profile's terms_of, listed_with_rating and public_accreditations,
+    public.contact), so the two cannot differ.
     """
     page = external_url("public_profiles.profile", slug=therapist.slug)
     person_id = f"{page}#person"
@@ -138,7 +174,9 @@ def therapist_graph(
             "description": therapist.headline,
             "knowsAbout": [*terms.modalities, *terms.conditions],
             "knowsLanguage": terms.languages,
-            "worksFor": business(therapist.clinic),
+            "telephone": contact.phone if contact else None,
+            "worksFor": business(therapist.clinic, contact.hours if contact else None),
+            "potentialAction": reserve_action(contact.booking_url) if contact else None,
             "hasCredential": [credential(item) for item in accreditations],
         }
     )
@@ -172,14 +210,34 @@ def therapist_graph(
     return {"@context": CONTEXT, "@graph": [person, service]}
 
 
-def clinic_data(clinic: Clinic, rating: RatingOverview, therapists: list[Therapist]) -> JsonLd:
+def contact_booking(clinic: Clinic) -> str:
+    return clinic.booking_url if is_web_address(clinic.booking_url) else ""
+
+
+def reserve_action(booking_url: str) -> JsonLd | None:
+    """Book: where a visit is reserved (None without a booking page)."""
+    if not booking_url:
+        return None
+    return {
+        "@type": "ReserveAction",
+        "target": {"@type": "EntryPoint", "urlTemplate": booking_url},
+    }
+
+
+def clinic_data(
+    clinic: Clinic,
+    rating: RatingOverview,
+    therapists: list[Therapist],
+    hours: ClinicHoursView | None = None,
+) -> JsonLd:
     """The clinic page's data: the business, its listed therapists, and the rating across
     them that the page shows (none without a published review)."""
     return _without_empty(
         {
             "@context": CONTEXT,
-            **business(clinic),
+            **business(clinic, hours),
             "description": clinic.description,
+            "potentialAction": reserve_action(contact_booking(clinic)),
             "aggregateRating": aggregate_rating(rating),
             "employee": [
                 {

@@ -14,6 +14,7 @@ from directory.core.forms import (
     MultiCheckboxField,
     PageForm,
     WholeNumberField,
+    phone_validators,
     strip_whitespace,
     web_address_validators,
 )
@@ -70,6 +71,18 @@ class TherapistForm(PageForm):
         validators=[Optional(), Length(max=1000, message="Keep it under 1,000 characters.")],
         description="Contraindications and limits, e.g. fever, contagious illness, "
         "undiagnosed severe pain.",
+    )
+    booking_url = StringField(
+        "Own booking page",
+        validators=web_address_validators(),
+        filters=[strip_whitespace],
+        description="Only if it differs from the clinic's; empty: the clinic's booking page.",
+    )
+    phone = StringField(
+        "Own phone",
+        validators=phone_validators(),
+        filters=[strip_whitespace],
+        description="Only if it differs from the clinic's; empty: the clinic's phone.",
     )
     modalities = MultiCheckboxField("Modalities", coerce=int, choices=[])
     conditions = MultiCheckboxField("Conditions treated", coerce=int, choices=[])

@@ -1,4 +1,5 @@
-"""Therapists, what they practise and treat, their credentials and profile views."""
+"""Therapists, what they practise and treat, their credentials, profile views and
+contact clicks."""
 
 from __future__ import annotations
 
@@ -76,6 +77,9 @@ class Therapist(TenantMixin, TimestampMixin, db.Model):
     session_minutes: Mapped[int] = mapped_column(sa.SmallInteger, default=60)
     accepting_new_clients: Mapped[bool] = mapped_column(default=True)
     does_not_treat: Mapped[str] = mapped_column(sa.Text, default="")
+    # Their own ways to be reached, when not the clinic's (empty: the clinic's).
+    booking_url: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
     is_published: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -158,3 +162,26 @@ class TherapistDailyViews(TenantMixin, db.Model):
     therapist_id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
     views: Mapped[int] = mapped_column(default=0)
+
+
+class ContactKind(StrEnum):
+    BOOK = "book"
+    CALL = "call"
+    EMAIL = "email"
+    WEBSITE = "website"
+
+
+class TherapistDailyContacts(TenantMixin, db.Model):
+    """Clicks on a profile's Book, Call, Email and website links per therapist per day,
+    for the clinic dashboard (counted like profile views, by public.view_counts)."""
+
+    __tablename__ = "therapist_daily_contacts"
+    __table_args__ = (
+        tenant_foreign_key(["therapist_id"], "therapists"),
+        sa.CheckConstraint(check_in("kind", list(ContactKind)), name="kind"),
+    )
+
+    therapist_id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    clicks: Mapped[int] = mapped_column(default=0)

@@ -13,7 +13,9 @@ import sqlalchemy as sa
 
 from directory.clinics.models import Clinic
 from directory.core import outbox
+from directory.core.links import checked_web_address
 from directory.core.models import utcnow
+from directory.core.phones import tidy_phone
 from directory.core.slugs import unique_slug
 from directory.extensions import db
 from directory.search.documents import remove_document
@@ -55,6 +57,8 @@ class TherapistProfile:
     session_minutes: int = 60
     accepting_new_clients: bool = True
     does_not_treat: str = ""
+    booking_url: str = ""
+    phone: str = ""
     modality_ids: list[int] = field(default_factory=list)
     condition_ids: list[int] = field(default_factory=list)
     language_codes: list[str] = field(default_factory=list)
@@ -117,6 +121,8 @@ def _apply_profile(therapist: Therapist, profile: TherapistProfile) -> None:
     therapist.session_minutes = profile.session_minutes
     therapist.accepting_new_clients = profile.accepting_new_clients
     therapist.does_not_treat = profile.does_not_treat.strip()
+    therapist.booking_url = checked_web_address(profile.booking_url)
+    therapist.phone = tidy_phone(profile.phone)
 
 
 def create_therapist(clinic: Clinic, profile: TherapistProfile) -> Therapist:

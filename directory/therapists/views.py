@@ -40,6 +40,8 @@ def profile_from(form: TherapistForm) -> services.TherapistProfile:
         session_minutes=form.session_minutes.data,
         accepting_new_clients=form.accepting_new_clients.data,
         does_not_treat=form.does_not_treat.data or "",
+        booking_url=form.booking_url.data or "",
+        phone=form.phone.data or "",
         modality_ids=form.modalities.data or [],
         condition_ids=form.conditions.data or [],
         language_codes=form.languages.data or [],

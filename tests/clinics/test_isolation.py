@@ -6,12 +6,12 @@ The routes come from the app's URL map, so a route added tomorrow is covered tom
 from __future__ import annotations
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from directory.clinics.models import Membership, Role, TeamInvitation
+from directory.clinics.models import ClinicClosure, ClinicHours, Membership, Role, TeamInvitation
 from directory.core.models import utcnow
 from directory.extensions import db
 from directory.reviews.models import Provenance, Review, ReviewState
@@ -54,7 +54,11 @@ def clinic_a_objects() -> dict:
         provenance=Provenance.EMAIL_CONFIRMED,
         state=ReviewState.PUBLISHED,
     )
-    db.session.add_all([accreditation, invitation, review])
+    closure = ClinicClosure(
+        clinic_id=clinic.id, starts_on=date(2026, 12, 25), ends_on=date(2026, 12, 26)
+    )
+    hours = ClinicHours(clinic_id=clinic.id, weekday=0, opens=time(9), closes=time(17))
+    db.session.add_all([accreditation, invitation, review, closure, hours])
     db.session.commit()
     membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == owner.id))
     return {
@@ -65,6 +69,7 @@ def clinic_a_objects() -> dict:
             "membership_id": membership.id,
             "invitation_id": invitation.id,
             "review_id": review.id,
+            "closure_id": closure.id,
         },
     }
 

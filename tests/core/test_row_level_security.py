@@ -7,7 +7,7 @@ ORM criteria help, and the app connects as the application role the suite create
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from flask_login import login_user
 from flask_migrate import downgrade, upgrade
 from sqlalchemy.exc import DBAPIError
 
-from directory.clinics.models import Role, TeamInvitation
+from directory.clinics.models import ClinicClosure, ClinicHours, Role, TeamInvitation
 from directory.core.models import utcnow
 from directory.core.tenancy import (
     PUBLIC_SCOPE,
@@ -35,7 +35,12 @@ from directory.reviews.models import (
     ReviewInvitation,
     ReviewState,
 )
-from directory.therapists.models import Accreditation, AccreditationState, Therapist
+from directory.therapists.models import (
+    Accreditation,
+    AccreditationState,
+    Therapist,
+    TherapistDailyContacts,
+)
 from tests import support
 from tests.factories import create_clinic, create_therapist, create_user
 
@@ -86,6 +91,17 @@ def write_world() -> dict:
                 email="new@example.com",
                 role=Role.STAFF,
                 expires_at=utcnow() + timedelta(days=7),
+            ),
+            ClinicHours(clinic_id=clinic_a.id, weekday=0, opens=time(9), closes=time(17)),
+            ClinicClosure(
+                clinic_id=clinic_b.id, starts_on=date(2026, 12, 25), ends_on=date(2026, 12, 26)
+            ),
+            TherapistDailyContacts(
+                clinic_id=clinic_a.id,
+                therapist_id=listed_a.id,
+                day=date(2026, 1, 5),
+                kind="book",
+                clicks=2,
             ),
             ReviewInvitation(
                 clinic_id=clinic_a.id,
@@ -151,8 +167,27 @@ def test_with_no_clinic_set_only_published_rows_are_readable(world):
         "review_flags",
         "review_helpful_votes",
         "therapist_daily_views",
+        "therapist_daily_contacts",
     ):
         assert rows(f"SELECT clinic_id FROM {private}") == [], private
+
+
+def test_opening_hours_are_public_but_only_their_clinic_writes_them(world):
+    # A clinic's hours and closures are part of its public card, like its `clinics` row.
+    assert rows("SELECT clinic_id FROM clinic_hours") == [world["a"]]
+    assert rows("SELECT clinic_id FROM clinic_closures") == [world["b"]]
+    enter_clinic(world["a"])
+    assert rows("SELECT clinic_id FROM therapist_daily_contacts") == [world["a"]]
+    refused = "row-level security"
+    with pytest.raises(DBAPIError, match=refused):
+        db.session.execute(
+            sa.text(
+                "INSERT INTO clinic_hours (clinic_id, weekday, opens, closes)"
+                " VALUES (:b, 1, '09:00', '17:00')"
+            ),
+            {"b": world["b"]},
+        )
+    db.session.rollback()
 
 
 def test_a_signed_in_user_reads_their_own_memberships_without_a_clinic(world, app):
@@ -236,7 +271,7 @@ def test_own_rows_can_be_updated(world):
 
 def test_every_tenant_table_has_row_level_security_enabled_and_forced(app):
     tables = sorted(model.__tablename__ for model in tenant_models(db.Model.registry))
-    assert len(tables) == 15
+    assert len(tables) == 18
     flags = db.session.execute(
         sa.text(
             "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class"
@@ -368,4 +403,4 @@ def test_migrations_run_as_the_owner_while_the_app_runs_as_its_role(app):
     assert db.session.scalar(policies) == 0
     db.session.remove()
     upgrade()
-    assert db.session.scalar(policies) == before == 40
+    assert db.session.scalar(policies) == before == 48

@@ -24,6 +24,8 @@ SMALL_ARGS = ["--clinics", "4", "--therapists", "16", "--reviews", "120", "--see
 SEEDED_TABLES = (
     "users",
     "clinics",
+    "clinic_hours",
+    "clinic_closures",
     "memberships",
     "team_invitations",
     "therapists",

@@ -4,14 +4,16 @@ messages, compare controls and CSRF token, until what it shows changes."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
 from flask import request
 
+from directory.clinics.hours import set_week
+from directory.clinics.opening_hours import TimeRange
 from directory.extensions import db
-from directory.public import page_cache, shared_store, visitor_parts
+from directory.public import contact, page_cache, shared_store, visitor_parts
 from directory.reviews.responses import post_reply
 from directory.search.reindex import rebuild_all
 from directory.taxonomy.models import Modality
@@ -332,3 +334,34 @@ def test_a_page_stored_for_one_locale_is_never_served_to_a_reader_of_another(cli
     assert english_queries > 0  # rendered for English, not the stored German page
     assert "visited März 2026" in german_again
     assert german_again_queries == 0  # the German page, stored for every German reader
+
+
+def test_changed_opening_hours_show_on_stored_profiles_at_once(client):
+    therapist = john()
+    visit(client)
+    nine_to_five = (TimeRange(time(9), time(17)),)
+    set_week(therapist.clinic, (nine_to_five,) * 5 + ((), ()))
+    db.session.commit()
+    page, queries = visit(client)
+    assert queries > 0
+    assert "9:00\u201317:00" in page
+    set_week(therapist.clinic, ((),) * 7)  # every row removed, none added
+    db.session.commit()
+    page, queries = visit(client)
+    assert queries > 0
+    assert "9:00\u201317:00" not in page
+
+
+def test_a_stored_profile_serves_one_clock_window_so_open_now_stays_true(client, monkeypatch):
+    john()
+    monkeypatch.setattr(contact, "clock_window", lambda: "clock:1")
+    visit(client)
+    _, queries = visit(client)
+    assert queries == 0
+    monkeypatch.setattr(contact, "clock_window", lambda: "clock:2")
+    _, queries = visit(client)
+    assert queries > 0  # rendered again: its status is worked out anew
+    assert contact.CLOCK_WINDOW_SECONDS == 300
+    monkeypatch.undo()
+    assert contact.clock_window(599.0) == "clock:1"
+    assert contact.clock_window(600.0) == "clock:2"

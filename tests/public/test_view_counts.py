@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from directory.extensions import db
 from directory.public import view_counts
-from directory.therapists.models import TherapistDailyViews
+from directory.therapists.models import TherapistDailyContacts, TherapistDailyViews
 from tests.factories import create_clinic, create_therapist
 from workers.maintenance import flush_profile_views
 from workers.schedule import BEAT_SCHEDULE
@@ -141,3 +141,46 @@ def test_one_flush_at_a_time(redis_app, redis_url):
         lock.release()
     assert view_counts.flush() == 1
     assert views_of(john) == {date.today(): 1}
+
+
+def contacts_of(therapist) -> dict[tuple[date, str], int]:
+    rows = db.session.execute(
+        sa.select(
+            TherapistDailyContacts.day, TherapistDailyContacts.kind, TherapistDailyContacts.clicks
+        ).where(TherapistDailyContacts.therapist_id == therapist.id)
+    )
+    return {(day, kind): clicks for day, kind, clicks in rows}
+
+
+def test_with_redis_contact_clicks_wait_beside_the_views_until_the_flush(redis_app):
+    client = redis_app.test_client()
+    john = create_therapist(
+        create_clinic(booking_url="https://book.example/john"),
+        "John Wintertime",
+        slug="john-wintertime",
+    )
+    db.session.commit()
+    client.get("/therapists/john-wintertime")
+    client.get("/therapists/john-wintertime/book")
+    client.post("/therapists/john-wintertime/contact/call")
+    client.post("/therapists/john-wintertime/contact/call")
+    assert contacts_of(john) == {}  # no transaction per click
+
+    assert view_counts.flush() == 4  # one view, three clicks
+    today = date.today()
+    assert contacts_of(john) == {(today, "book"): 1, (today, "call"): 2}
+    assert views_of(john) == {today: 1}
+    client.post("/therapists/john-wintertime/contact/call")
+    assert view_counts.flush() == 1
+    assert contacts_of(john)[(today, "call")] == 3
+
+
+def test_clicks_of_unknown_slugs_or_kinds_are_dropped(app):
+    john = listed("John Wintertime", "john-wintertime")
+    monday = date(2026, 11, 23)
+    added = view_counts.add_contacts(
+        Counter({(monday, "john-wintertime", "email"): 2, (monday, "gone", "call"): 7})
+    )
+    db.session.commit()
+    assert added == 2
+    assert contacts_of(john) == {(monday, "email"): 2}
