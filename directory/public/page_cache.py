@@ -27,7 +27,7 @@ Parameters = Mapping[str, object]  # a page's query parameters, each with its de
 
 # Bumped whenever templates or this format change shape, so that during a rolling deploy
 # old and new workers sharing one Redis never serve each other's pages.
-FORMAT = 4
+FORMAT = 5
 MAX_NAME_LENGTH = 1024
 
 

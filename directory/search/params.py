@@ -259,6 +259,17 @@ def find_place(typed: str) -> Place | None:
     return found
 
 
+def places_by_id(ids: set[int]) -> dict[int, Place]:
+    """The cities of `ids` as Places; each process reads a city once (reference data),
+    so the city facet of a repeated or widened search costs no query."""
+    known: dict[int, Place] = current_app.extensions.setdefault("search_city_places", {})
+    missing = ids - known.keys()
+    if missing:
+        for city in db.session.scalars(sa.select(City).where(City.id.in_(missing))):
+            known[city.id] = place(city)
+    return {key: known[key] for key in ids if key in known}
+
+
 def _places(args: MultiDict, name: str) -> tuple[Place, ...]:
     chosen: list[Place] = []
     for value in _values(args, name):
