@@ -4,9 +4,9 @@ massage, "sore back" finds back pain, "RMT" a registered massage therapist).
 The pairs are reference data in `search_synonyms`, reviewed and written by a migration.
 A pair works both ways, and pairs that share a phrase make one group: pregnancy, pregnant
 and prenatal all mean each other.  Before either backend sees a search, each run of typed
-words that is a phrase of a group becomes "these words, or any other phrase of the group"
-(a text.Expansion), longest run first, so both backends answer the same.  Quoted phrases
-are meant exactly and are never expanded.
+words that is a phrase of a group becomes "these words, or the words of any other phrase
+of the group" (a text.Expansion), longest run first, so both backends answer the same.
+Quoted phrases are meant exactly and are never expanded.
 """
 
 from __future__ import annotations

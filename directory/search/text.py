@@ -160,20 +160,23 @@ def words_of(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Expansion:
-    """Typed words that have synonyms (search.synonyms): the words as typed, all of which
-    must match, or any one of the alternatives, each matched as a phrase."""
+    """Typed words that have synonyms (search.synonyms): all the words as typed, or all
+    the words of any one alternative, each anywhere in the document.  Words rather than
+    phrases: a phrase makes PostgreSQL recheck every candidate row's positions, and a
+    client's "my back was sore" is as good as "sore back"."""
 
     typed: tuple[str, ...]
     alternatives: tuple[tuple[str, ...], ...]
 
     def websearch_parts(self) -> list[str]:
         """Each way to match, in websearch_to_tsquery syntax (to be OR-ed together)."""
-        return [" ".join(self.typed), *(f'"{" ".join(a)}"' for a in self.alternatives)]
+        return [" ".join(way) for way in (self.typed, *self.alternatives)]
 
     def fts5(self) -> str:
-        typed = " ".join(f'"{word}"' for word in self.typed)
-        alternatives = " OR ".join(f'"{" ".join(a)}"' for a in self.alternatives)
-        return f"(({typed}) OR {alternatives})"
+        ways = (self.typed, *self.alternatives)
+        return (
+            "(" + " OR ".join("(" + " AND ".join(f'"{w}"' for w in way) + ")" for way in ways) + ")"
+        )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,9 @@ Reference data, reviewed by hand and frozen here as it was when this migration w
 (a later change is a new migration).  Each pair works both ways, and pairs that share a
 phrase make one group (directory/search/synonyms.py): "pregnant" finds a prenatal
 therapist, "sore back" one who treats back pain, "RMT" a registered massage therapist.
-No phrase holds a stop word: both backends must read every phrase the same way.
+A phrase matches when all its words do, anywhere, so none is a word found everywhere
+("relaxing massage" would be "relaxing"), and none holds a stop word: PostgreSQL would
+drop it and SQLite would require it.
 """
 
 import sqlalchemy as sa
@@ -30,7 +32,6 @@ PAIRS = [
     ("sore back", "back pain"),
     ("backache", "back pain"),
     ("back ache", "back pain"),
-    ("bad back", "back pain"),
     ("lumbago", "lower back pain"),
     ("lumbar pain", "lower back pain"),
     ("rhomboid pain", "upper back pain"),
@@ -49,7 +50,6 @@ PAIRS = [
     ("tmd", "jaw pain"),
     ("teeth grinding", "jaw pain"),
     ("bruxism", "jaw pain"),
-    ("head pain", "headache"),
     ("sciatic", "sciatica"),
     ("fibro", "fibromyalgia"),
     ("heel pain", "plantar fasciitis"),
@@ -60,8 +60,6 @@ PAIRS = [
     ("masseuse", "massage therapist"),
     ("masseur", "massage therapist"),
     # Kinds of massage.
-    ("relaxation massage", "swedish"),
-    ("relaxing massage", "swedish"),
     ("stone massage", "hot stone"),
     ("nuad boran", "thai"),
     ("muscle knots", "trigger point"),
@@ -73,7 +71,6 @@ PAIRS = [
     ("cranial sacral", "craniosacral"),
     ("cranio sacral", "craniosacral"),
     ("cst", "craniosacral"),
-    ("pressure points", "acupressure"),
     ("foot massage", "reflexology"),
     ("fire cupping", "cupping"),
     ("athlete", "sports"),
@@ -82,7 +79,7 @@ PAIRS = [
     ("anxiety", "stress"),
     ("burnout", "stress"),
     ("desk job", "posture strain"),
-    ("office work", "posture strain"),
+    ("office worker", "posture strain"),
     ("post op", "post surgical"),
     ("postoperative", "post surgical"),
     ("edema", "swelling"),
