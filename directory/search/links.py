@@ -17,6 +17,10 @@ from directory.search.engine import count
 from directory.search.nearest import nearest_match
 from directory.search.params import PARAMETERS, parse_search
 from directory.search.query import RADII_KM, SearchQuery
+from directory.search.text import words_of
+
+# Words alone that find no one are offered with each word left out, up to this many words.
+MAX_WORDS_TO_DROP = 4
 
 
 def changed(args: MultiDict, **changes) -> MultiDict:
@@ -90,6 +94,12 @@ def _candidates(query: SearchQuery, args: MultiDict) -> list[tuple[str, dict]]:
         options.append(("In any city", {"city": None}))
     if not query.text.is_empty and query.has_filters:
         options.append((f"Without the words “{query.text.raw}”", {"q": None}))
+    typed = words_of(query.text.raw)
+    if not query.has_filters and 1 < len(typed) <= MAX_WORDS_TO_DROP:
+        # Words alone found no one: each word left out, as "try fewer words" would.
+        for word in dict.fromkeys(typed):
+            fewer = " ".join(w for w in typed if w != word)
+            options.append((f"“{fewer}”, without “{word}”", {"q": fewer}))
     return options
 
 

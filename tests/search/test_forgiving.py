@@ -163,3 +163,12 @@ def test_a_typical_search_with_two_filters_stays_a_few_statements(page):
     # cache off as in the tests; no statement per card, none for the cities' names.
     assert len(summaries) == 3
     assert len(seen) <= 8, seen
+
+
+def test_words_that_find_no_one_are_offered_with_a_word_left_out(page):
+    response = page.get("/therapists", query_string={"q": "shiatsu hovercraft"})
+    text = text_of(response)
+    assert "0 therapists" in text
+    assert "“shiatsu”, without “hovercraft”: 2 therapists" in text
+    (fewer,) = hrefs(response, "“shiatsu”")
+    assert "Ploy Kittisak" in text_of(page.get(fewer))
