@@ -50,6 +50,7 @@ REFERENCE_TABLES = {
     "conditions",
     "credential_types",
     "languages",
+    "search_synonyms",
     "alembic_version",
 }
 

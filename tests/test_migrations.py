@@ -60,10 +60,13 @@ def test_a_seeded_database_downgrades_to_base_and_upgrades_again(fresh_database_
         db.session.commit()  # eager: the email is sent and its claim recorded
         kept = db.session.execute(sa.text(SENT_EMAILS)).all()
         assert kept
+        assert db.session.scalar(sa.text("SELECT count(*) FROM search_synonyms")) >= 40
         db.session.remove()
         assert db.session.scalar(sa.text("SELECT count(*) FROM clinic_hours")) > 0
         db.session.remove()
-        downgrade(revision="0010_delivery_leases")  # the latest step, back over real rows
+        downgrade(revision="0011_clinic_contact")  # the latest step, back over real rows
+        assert "search_synonyms" not in sa.inspect(db.engine).get_table_names()
+        downgrade(revision="0010_delivery_leases")
         assert db.session.scalar(sa.text("SELECT count(*) FROM reviews")) > 0
         db.session.remove()
         assert not sa.inspect(db.engine).has_table("clinic_hours")

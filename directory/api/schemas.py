@@ -48,12 +48,19 @@ MEAN: Schema = {"type": "number", "minimum": 1, "maximum": 5}
 
 COMPONENTS: dict[str, Schema] = {
     "Error": obj(
-        "What went wrong. `parameter` names the query parameter at fault, when one is.",
+        "What went wrong. `parameter` names the query parameter at fault, when one is;"
+        " `suggestions` are values that would work instead, best first (the cities spelt"
+        " like a `near` or `city` we do not know).",
         {
             "error": obj(
                 "The error.",
-                {"status": {"type": "integer"}, "message": STRING, "parameter": STRING},
-                optional=("parameter",),
+                {
+                    "status": {"type": "integer"},
+                    "message": STRING,
+                    "parameter": STRING,
+                    "suggestions": array(STRING),
+                },
+                optional=("parameter", "suggestions"),
             )
         },
     ),

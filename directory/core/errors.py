@@ -31,10 +31,12 @@ RETRY_AFTER_SECONDS = 10
 class BadParameter(Exception):
     """A request parameter that cannot be used; answered as 400 naming the parameter."""
 
-    def __init__(self, parameter: str, message: str):
+    def __init__(self, parameter: str, message: str, suggestions: tuple[str, ...] = ()):
         super().__init__(f"{parameter}: {message}")
         self.parameter = parameter
         self.message = message
+        # Values that would work instead ("Seattle, US" for "Seatle"), best first.
+        self.suggestions = suggestions
 
 
 def database_unreachable(error: BaseException) -> bool:
@@ -51,12 +53,19 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _render(status: int, description: str | None = None, parameter: str | None = None):
+def _render(
+    status: int,
+    description: str | None = None,
+    parameter: str | None = None,
+    suggestions: tuple[str, ...] = (),
+):
     message = FRIENDLY_MESSAGES.get(status, "The request could not be completed.")
     if wants_json():
         body = {"error": {"status": status, "message": description or message}}
         if parameter:
             body["error"]["parameter"] = parameter
+        if suggestions:
+            body["error"]["suggestions"] = list(suggestions)
         return make_response(jsonify(body), status)
     page = render_template("errors/error.html", status=status, message=message, detail=description)
     return make_response(page, status)
@@ -78,7 +87,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(BadParameter)
     def handle_bad_parameter(error: BadParameter):
-        return _render(400, error.message, error.parameter)
+        return _render(400, error.message, error.parameter, error.suggestions)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

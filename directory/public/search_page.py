@@ -8,7 +8,7 @@ from directory.core.errors import BadParameter
 from directory.public import page_cache
 from directory.search import links, sidebar
 from directory.search.engine import search
-from directory.search.params import SEARCH_PARAMETERS, parse_search, term_index
+from directory.search.params import SEARCH_PARAMETERS, UnknownPlace, parse_search, term_index
 from directory.search.query import MIN_RATINGS, RADII_KM, SORTS, Term
 from directory.search.results import SearchResults
 from directory.taxonomy.models import Language
@@ -20,7 +20,7 @@ PAGE_PARAMETERS = {parameter.name: parameter.default for parameter in SEARCH_PAR
 
 def _render(results: SearchResults | None, **context):
     args = request.args
-    facets = results.facets if results else None
+    facets = (results.choice_facets or results.facets) if results else None
     return render_template(
         "search/results.html",
         args=args,
@@ -29,6 +29,8 @@ def _render(results: SearchResults | None, **context):
         specialties=sidebar.facet_options(facets.specialties, args, "specialty") if facets else [],
         conditions=sidebar.facet_options(facets.conditions, args, "condition") if facets else [],
         cities=sidebar.facet_options(facets.cities, args, "city") if facets else [],
+        chips=sidebar.chips(results.query, args) if results else [],
+        clear_all_url=sidebar.clear_all_url(args),
         sorts=SORTS,
         radii=RADII_KM,
         min_ratings=MIN_RATINGS,
@@ -45,6 +47,15 @@ def _languages() -> list[Term]:
 def results():
     try:
         return page_cache.serve(page_cache.SEARCH_SUBJECT, _results_page, PAGE_PARAMETERS)
+    except UnknownPlace as error:
+        # A misspelt place is not a bad request: the page offers the cities spelt like it,
+        # each with what the search finds there.
+        offers, without = links.place_suggestions(
+            error.suggestions, error.parameter, error.typed, request.args
+        )
+        return _render(
+            results=None, error=error, relaxations=[], place_offers=offers, without_place=without
+        )
     except BadParameter as error:
         # The form stays, with the message beside the field that caused it.
         return _render(results=None, error=error, relaxations=[]), 400
@@ -52,6 +63,6 @@ def results():
 
 def _results_page() -> str:
     query = parse_search(request.args)
-    found = search(query)
+    found = search(query, disjunctive=True)
     relaxations = [] if found.total else links.relaxations(query, request.args)
     return _render(results=found, error=None, relaxations=relaxations)

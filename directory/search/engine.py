@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from directory.search.facets import cached_summary
+from directory.search.facets import cached_summary, disjunctive_facets
 from directory.search.filters import distance, matching
 from directory.search.names import similar_names, suggestion
 from directory.search.paging import page_rows
@@ -36,8 +36,13 @@ def count(query: SearchQuery) -> int:
     return cached_summary(query, names, term_indexes()).total
 
 
-def search(query: SearchQuery) -> SearchResults:
-    """One page of results, the total, the facet counts and a spelling suggestion."""
+def search(query: SearchQuery, *, disjunctive: bool = False) -> SearchResults:
+    """One page of results, the total, the facet counts and a spelling suggestion.
+
+    disjunctive: also count each facet as if none of its own options were chosen
+    (facets.disjunctive_facets), as the page offers them: a statement per facet with a
+    choice, cached like the rest.
+    """
     names = similar_names(query) if query.text.raw else []
     where = matching(query, names)
     terms = term_indexes()
@@ -45,4 +50,7 @@ def search(query: SearchQuery) -> SearchResults:
     to_place = distance(query) if query.near else sa.null()
     rows = page_rows(query, where, tiers(query, names, summary, to_place), to_place)
     hits = hits_of(rows, query, names, terms)
-    return SearchResults(query, summary.total, hits, summary.facets, suggestion(query, names))
+    choices = disjunctive_facets(query, names, terms, summary) if disjunctive else None
+    return SearchResults(
+        query, summary.total, hits, summary.facets, suggestion(query, names), choices
+    )

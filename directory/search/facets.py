@@ -4,18 +4,17 @@ changes)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
 from directory.extensions import db
-from directory.places.models import City
 from directory.search import cache
 from directory.search.backends import NameMatch, current_backend
 from directory.search.filters import key_field_tier, matching
 from directory.search.models import SearchDocument
 from directory.search.names import is_named
-from directory.search.params import place
+from directory.search.params import places_by_id
 from directory.search.query import SearchQuery, Term
 from directory.search.results import FacetCount, Facets, TermIndexes
 
@@ -35,6 +34,27 @@ class Summary:
 def cached_summary(query: SearchQuery, names: list[NameMatch], terms: TermIndexes) -> Summary:
     """The search's Summary, from the cache of the index's generation when it is there."""
     return cache.cached(f"summary:{query.filter_key()}", lambda: _summary(query, names, terms))
+
+
+def disjunctive_facets(
+    query: SearchQuery, names: list[NameMatch], terms: TermIndexes, summary: Summary
+) -> Facets:
+    """The facets as the page offers them: each counted as if none of its own options were
+    chosen (disjunctive faceting, as in Algolia or Meilisearch), so choosing a kind of
+    massage never hides the other kinds.  A facet with nothing chosen is the search's own
+    count; each facet with a choice takes the (cached) summary of the search without it,
+    which is also what its chips' "remove" links will find."""
+    facets = summary.facets
+    if query.modalities:
+        without = cached_summary(replace(query, modalities=()), names, terms)
+        facets = replace(facets, specialties=without.facets.specialties)
+    if query.conditions:
+        without = cached_summary(replace(query, conditions=()), names, terms)
+        facets = replace(facets, conditions=without.facets.conditions)
+    if query.cities:
+        without = cached_summary(replace(query, cities=()), names, terms)
+        facets = replace(facets, cities=without.facets.cities)
+    return facets
 
 
 def _summary(query: SearchQuery, names: list[NameMatch], terms: TermIndexes) -> Summary:
@@ -88,12 +108,12 @@ def _summary(query: SearchQuery, names: list[NameMatch], terms: TermIndexes) -> 
         return [FacetCount(term, found.get(str(term.key), 0)) for term in unique]
 
     by_city = {int(key): n for key, n in counts["city"].items()}
-    cities = db.session.scalars(sa.select(City).where(City.id.in_(by_city))) if by_city else []
+    cities = places_by_id(set(by_city)).values()
     facets = Facets(
         specialties=counted(terms["specialties"], counts["specialty"]),
         conditions=counted(terms["conditions"], counts["condition"]),
         cities=[
-            FacetCount(place(city), by_city[city.id])
+            FacetCount(city, by_city[city.id])
             for city in sorted(cities, key=lambda c: (-by_city[c.id], c.name))
         ],
         verified=counts["verified"][""],

@@ -12,9 +12,15 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
+from directory.core.errors import BadParameter
 from directory.search.engine import count
+from directory.search.nearest import nearest_match
 from directory.search.params import PARAMETERS, parse_search
 from directory.search.query import RADII_KM, SearchQuery
+from directory.search.text import words_of
+
+# Words alone that find no one are offered with each word left out, up to this many words.
+MAX_WORDS_TO_DROP = 4
 
 
 def changed(args: MultiDict, **changes) -> MultiDict:
@@ -44,13 +50,24 @@ class Relaxation:
     label: str
     url: str
     total: int
+    distance_km: float | None = None  # how far away the offer looks (the nearest city)
+
+
+def _place_offer(query: SearchQuery) -> tuple[str, dict, float | None] | None:
+    """Widen the radius to the nearest match, or, beyond the widest radius, search near
+    the city of the nearest match instead."""
+    nearest = nearest_match(query)
+    if nearest is None:
+        return None
+    wider = [r for r in RADII_KM if r >= nearest.distance_km and r > query.radius_km]
+    if wider:
+        return (f"Widen the distance to {wider[0]} km", {"radius_km": wider[0]}, None)
+    label = f"Nearest city with therapists: {nearest.city_name}"
+    return (label, {"near": nearest.city_label}, nearest.distance_km)
 
 
 def _candidates(query: SearchQuery, args: MultiDict) -> list[tuple[str, dict]]:
     options: list[tuple[str, dict]] = []
-    if query.near and query.radius_km < max(RADII_KM):
-        wider = next(r for r in RADII_KM if r > query.radius_km)
-        options.append((f"Widen the distance to {wider} km", {"radius_km": wider}))
     if query.min_rating:
         options.append(
             (f"Any rating, not only {query.min_rating:g} ★ and up", {"min_rating": None})
@@ -77,17 +94,58 @@ def _candidates(query: SearchQuery, args: MultiDict) -> list[tuple[str, dict]]:
         options.append(("In any city", {"city": None}))
     if not query.text.is_empty and query.has_filters:
         options.append((f"Without the words “{query.text.raw}”", {"q": None}))
+    typed = words_of(query.text.raw)
+    if not query.has_filters and 1 < len(typed) <= MAX_WORDS_TO_DROP:
+        # Words alone found no one: each word left out, as "try fewer words" would.
+        for word in dict.fromkeys(typed):
+            fewer = " ".join(w for w in typed if w != word)
+            options.append((f"“{fewer}”, without “{word}”", {"q": fewer}))
     return options
 
 
 def relaxations(query: SearchQuery, args: MultiDict, limit: int = 4) -> list[Relaxation]:
-    """For an empty result: the one-step changes that would find someone, and how many."""
+    """For an empty result: the one-step changes that would find someone, and how many.
+    A place comes first (the radius that reaches the nearest match, or the nearest city
+    that has one); then dropping each filter, the one that finds most first."""
     found = []
+    place = _place_offer(query)
+    if place is not None:
+        label, changes, km = place
+        total = count(parse_search(changed(args, **changes)))
+        if total:
+            found.append(Relaxation(label, search_url(args, **changes), total, km))
+    dropped = []
     for label, changes in _candidates(query, args):
         total = count(parse_search(changed(args, **changes)))
         if total:
-            found.append(Relaxation(label, search_url(args, **changes), total))
-    return sorted(found, key=lambda r: -r.total)[:limit]
+            dropped.append(Relaxation(label, search_url(args, **changes), total))
+    return (found + sorted(dropped, key=lambda r: -r.total))[:limit]
+
+
+@dataclass(frozen=True)
+class PlaceSuggestion:
+    label: str  # "Seattle, US"
+    url: str
+    total: int | None  # None: the rest of the search cannot run either
+
+
+def place_suggestions(labels: tuple[str, ...], parameter: str, typed: str, args: MultiDict):
+    """ "Did you mean" for a place we do not know: each city spelt like it, as the same
+    search there, with how many it finds; then the search without the place."""
+    offers = []
+    for label in labels:
+        kept = [label if v.strip()[:60] == typed else v for v in args.getlist(parameter)]
+        offers.append(_suggestion(label, args, {parameter: kept}))
+    remaining = [v for v in args.getlist(parameter) if v.strip()[:60] != typed]
+    return offers, _suggestion("", args, {parameter: remaining})
+
+
+def _suggestion(label: str, args: MultiDict, changes: dict) -> PlaceSuggestion:
+    try:
+        total = count(parse_search(changed(args, **changes)))
+    except BadParameter:
+        total = None
+    return PlaceSuggestion(label, search_url(args, **changes), total)
 
 
 def chosen(args: MultiDict, name: str) -> set[str]:

@@ -50,3 +50,15 @@ class SearchDocument(TenantMixin, db.Model):
     text_b: Mapped[str] = mapped_column(sa.Text, default="")
     text_c: Mapped[str] = mapped_column(sa.Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchSynonym(db.Model):
+    """Two phrases a client uses for the same thing ("pregnant", "prenatal"): reference
+    data, reviewed and written by a migration; a pair works both ways (search.synonyms)."""
+
+    __tablename__ = "search_synonyms"
+    __table_args__ = (sa.UniqueConstraint("phrase", "means"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phrase: Mapped[str] = mapped_column(sa.String(80))
+    means: Mapped[str] = mapped_column(sa.String(80))

@@ -18,8 +18,8 @@ from werkzeug.datastructures import MultiDict
 from directory.core.errors import BadParameter
 from directory.extensions import db
 from directory.places.models import City
-from directory.places.queries import find_city
-from directory.search import text
+from directory.places.queries import find_city, similar_cities
+from directory.search import synonyms, text
 from directory.search.query import (
     DEFAULT_PER_PAGE,
     DEFAULT_RADIUS_KM,
@@ -193,6 +193,20 @@ def _lookup(terms: Mapping[str, Term], args: MultiDict, name: str, noun: str) ->
     return tuple(chosen)
 
 
+class UnknownPlace(BadParameter):
+    """A `near` or `city` that names no city we know, with the cities spelt most like it
+    ("Seatle": Seattle, US): the API answers 400 with them, the page offers them."""
+
+    def __init__(self, parameter: str, typed: str):
+        self.typed = typed
+        self.similar = similar_cities(typed)
+        super().__init__(
+            parameter,
+            f"we do not know a city called {typed!r}",
+            tuple(city.label for city in self.similar),
+        )
+
+
 PLACES_REMEMBERED = 1000
 _PLACES_LOCK = threading.Lock()  # gthread workers serve requests on several threads
 
@@ -245,12 +259,23 @@ def find_place(typed: str) -> Place | None:
     return found
 
 
+def places_by_id(ids: set[int]) -> dict[int, Place]:
+    """The cities of `ids` as Places; each process reads a city once (reference data),
+    so the city facet of a repeated or widened search costs no query."""
+    known: dict[int, Place] = current_app.extensions.setdefault("search_city_places", {})
+    missing = ids - known.keys()
+    if missing:
+        for city in db.session.scalars(sa.select(City).where(City.id.in_(missing))):
+            known[city.id] = place(city)
+    return {key: known[key] for key in ids if key in known}
+
+
 def _places(args: MultiDict, name: str) -> tuple[Place, ...]:
     chosen: list[Place] = []
     for value in _values(args, name):
         found = find_place(value[:120])
         if found is None:
-            raise BadParameter(name, f"we do not know a city called {value[:60]!r}")
+            raise UnknownPlace(name, value[:60])
         if found not in chosen:
             chosen.append(found)
     return tuple(chosen)
@@ -289,7 +314,7 @@ def parse_search(args: MultiDict, *, strict: bool = False) -> SearchQuery:
     if radius not in RADII_KM:
         raise BadParameter("radius_km", "must be one of " + ", ".join(map(str, RADII_KM)))
     return SearchQuery(
-        text=text.parse(_single(args, "q")),
+        text=synonyms.expand(text.parse(_single(args, "q")), synonyms.synonym_groups()),
         modalities=_lookup(term_index(Modality), args, "specialty", "specialty"),
         conditions=_lookup(term_index(Condition), args, "condition", "condition"),
         languages=_lookup(term_index(Language), args, "language", "language"),

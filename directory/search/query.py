@@ -77,6 +77,7 @@ class SearchQuery:
         """A short stable key for what selects the results (not their order or page)."""
         parts = {
             "text": [self.text.words, self.text.phrases, self.text.excluded],
+            "synonyms": [[e.typed, e.alternatives] for e in self.text.expansions],
             # Every word typed, stop words too: they decide which names look alike.
             "names": words_of(self.text.raw),
             "modalities": [t.key for t in self.modalities],

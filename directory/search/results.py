@@ -73,6 +73,8 @@ class SearchResults:
     hits: list[Hit]
     facets: Facets
     did_you_mean: str | None = None
+    # The facets counted disjunctively (facets.disjunctive_facets), when asked for.
+    choice_facets: Facets | None = None
 
 
 def term_indexes() -> TermIndexes:
@@ -148,7 +150,7 @@ def _stems_of(name: str) -> frozenset[str]:
 def _named_terms(query: SearchQuery, terms: Iterable[Term]) -> frozenset[Term]:
     """The terms the words name in full ("upper back pain" names Upper back pain, not
     Neck pain)."""
-    typed = {_stem(word) for word in query.text.terms}
+    typed = {_stem(word) for word in query.text.meant}
     if not typed:
         return frozenset()
     return frozenset(t for t in terms if (needed := _stems_of(t.name)) and needed <= typed)

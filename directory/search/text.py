@@ -159,30 +159,66 @@ def words_of(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Expansion:
+    """Typed words that have synonyms (search.synonyms): all the words as typed, or all
+    the words of any one alternative, each anywhere in the document.  Words rather than
+    phrases: a phrase makes PostgreSQL recheck every candidate row's positions, and a
+    client's "my back was sore" is as good as "sore back"."""
+
+    typed: tuple[str, ...]
+    alternatives: tuple[tuple[str, ...], ...]
+
+    def websearch_parts(self) -> list[str]:
+        """Each way to match, in websearch_to_tsquery syntax (to be OR-ed together)."""
+        return [" ".join(way) for way in (self.typed, *self.alternatives)]
+
+    def fts5(self) -> str:
+        ways = (self.typed, *self.alternatives)
+        return (
+            "(" + " OR ".join("(" + " AND ".join(f'"{w}"' for w in way) + ")" for way in ways) + ")"
+        )
+
+
+@dataclass(frozen=True)
 class TextQuery:
     raw: str = ""
     words: tuple[str, ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()
     excluded: tuple[str, ...] = ()
+    # Typed words that have synonyms: they are no longer among `words`.
+    expansions: tuple[Expansion, ...] = ()
 
     @property
     def is_empty(self) -> bool:
-        return not self.words and not self.phrases
+        return not self.words and not self.phrases and not self.expansions
 
     @property
     def terms(self) -> tuple[str, ...]:
-        """Every word that must match, phrases included."""
-        return self.words + tuple(word for phrase in self.phrases for word in phrase)
+        """Every word typed that must match (or be replaced by a synonym), phrases included."""
+        typed = tuple(word for expansion in self.expansions for word in expansion.typed)
+        return self.words + tuple(word for phrase in self.phrases for word in phrase) + typed
+
+    @property
+    def meant(self) -> tuple[str, ...]:
+        """The words typed and the words of their synonyms: what a result may be found by."""
+        return self.terms + tuple(
+            word for e in self.expansions for alternative in e.alternatives for word in alternative
+        )
 
     def websearch(self) -> str:
-        """The query in PostgreSQL's websearch_to_tsquery syntax (words only: no syntax)."""
+        """The query without its expansions in PostgreSQL's websearch_to_tsquery syntax
+        (words only: no syntax); empty when every typed word was expanded."""
         parts = [*self.words, *(f'"{" ".join(p)}"' for p in self.phrases)]
         parts += [f'-"{excluded}"' for excluded in self.excluded]
         return " ".join(parts)
 
     def fts5(self) -> str:
-        """The query in SQLite FTS5 syntax, every string quoted."""
-        required = " ".join(f'"{" ".join(part)}"' for part in self._required())
+        """The query in SQLite FTS5 syntax, every string quoted (an explicit AND: FTS5 does
+        not join a parenthesised group to its neighbours by whitespace)."""
+        required = " AND ".join(
+            [f'"{" ".join(part)}"' for part in self._required()]
+            + [expansion.fts5() for expansion in self.expansions]
+        )
         excluded = " OR ".join(f'"{word}"' for word in self.excluded)
         return f"({required}) NOT ({excluded})" if excluded else required
 

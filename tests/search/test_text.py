@@ -83,10 +83,10 @@ def test_terms_and_emptiness():
 @pytest.mark.parametrize(
     ("typed", "websearch", "fts5"),
     [
-        ("deep tissue", "deep tissue", '"deep" "tissue"'),
-        ('pain "upper back"', 'pain "upper back"', '"pain" "upper back"'),
+        ("deep tissue", "deep tissue", '"deep" AND "tissue"'),
+        ('pain "upper back"', 'pain "upper back"', '"pain" AND "upper back"'),
         ("massage -thai -hot", 'massage -"thai" -"hot"', '("massage") NOT ("thai" OR "hot")'),
-        ('NEAR("a" b) OR thai:*', "near b thai", '"near" "b" "thai"'),
+        ('NEAR("a" b) OR thai:*', "near b thai", '"near" AND "b" AND "thai"'),
     ],
 )
 def test_rendered_for_each_engine(typed, websearch, fts5):
@@ -112,4 +112,4 @@ def test_any_text_becomes_plain_quoted_words(typed):
     assert len(query.raw) <= MAX_TEXT_LENGTH
     # Nothing but words, spaces, quotes around words and a dash before them reaches SQL.
     assert re.fullmatch(r'[^\W_]*(?:[ "\-]+[^\W_]*)*"?', query.websearch())
-    assert re.fullmatch(r'[^\W_]*(?:[ "()]+(?:NOT|OR)?[^\W_]*)*', query.fts5())
+    assert re.fullmatch(r'[^\W_]*(?:[ "()]+(?:NOT|OR|AND)?[^\W_]*)*', query.fts5())

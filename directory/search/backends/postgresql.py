@@ -31,11 +31,27 @@ def _tsquery_of(places: PlaceTokens) -> str:
     return " & ".join("(" + " | ".join(f"'{token}'" for token in group) + ")" for group in places)
 
 
+def _tsquery(text: TextQuery):
+    """The words as a tsquery: the plain words, and each expansion as an OR-group of its
+    ways to match ("(pregnancy | prenatal | pregnant) & massage"), joined by &&."""
+    parts = [sa.func.websearch_to_tsquery(ENGLISH, text.websearch())] if text.websearch() else []
+    for expansion in text.expansions:
+        ways = [sa.func.websearch_to_tsquery(ENGLISH, way) for way in expansion.websearch_parts()]
+        group = ways[0]
+        for way in ways[1:]:
+            group = group.op("||")(way)
+        parts.append(group)
+    query = parts[0]
+    for part in parts[1:]:
+        query = query.op("&&")(part)
+    return query
+
+
 class PostgreSQLBackend:
     name = "postgresql"
 
     def text_match(self, docs: sa.Table, text: TextQuery, places: PlaceTokens = ()):
-        query = sa.func.websearch_to_tsquery(ENGLISH, text.websearch())
+        query = _tsquery(text)
         search_vector, key_vector = _vector(docs, "search_vector"), _vector(docs, "key_vector")
         matches = "@@"
         anywhere = query
