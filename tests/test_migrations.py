@@ -60,8 +60,12 @@ def test_a_seeded_database_downgrades_to_base_and_upgrades_again(fresh_database_
         db.session.commit()  # eager: the email is sent and its claim recorded
         kept = db.session.execute(sa.text(SENT_EMAILS)).all()
         assert kept
+        assert db.session.scalar(sa.text("SELECT count(*) FROM photos")) > 0  # headshots
         db.session.remove()
-        downgrade(revision="0009_helpful_votes")  # the latest step, back over real rows
+        downgrade(revision="0010_delivery_leases")  # the photos step, back over real rows
+        assert "photos" not in sa.inspect(db.engine).get_table_names()
+        db.session.remove()
+        downgrade(revision="0009_helpful_votes")  # the delivery leases, back over real rows
         assert db.session.execute(sa.text(SENT_EMAILS)).all() == kept
         db.session.remove()
         downgrade(revision="base")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from directory.clinics.models import Membership, Role, TeamInvitation
 from directory.core.models import utcnow
 from directory.extensions import db
+from directory.photos.models import Photo, PhotoKind
 from directory.reviews.models import Provenance, Review, ReviewState
 from directory.therapists.models import Accreditation
 from tests.clinics.test_console import member, sign_in
@@ -54,7 +55,18 @@ def clinic_a_objects() -> dict:
         provenance=Provenance.EMAIL_CONFIRMED,
         state=ReviewState.PUBLISHED,
     )
-    db.session.add_all([accreditation, invitation, review])
+    # A row only: the isolation walk never reaches a file.
+    photo = Photo(
+        clinic_id=clinic.id,
+        kind=PhotoKind.CLINIC,
+        large_name="a" * 64 + ".webp",
+        large_width=800,
+        large_height=600,
+        small_name="b" * 64 + ".webp",
+        small_width=240,
+        small_height=180,
+    )
+    db.session.add_all([accreditation, invitation, review, photo])
     db.session.commit()
     membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == owner.id))
     return {
@@ -65,6 +77,7 @@ def clinic_a_objects() -> dict:
             "membership_id": membership.id,
             "invitation_id": invitation.id,
             "review_id": review.id,
+            "photo_id": photo.id,
         },
     }
 
