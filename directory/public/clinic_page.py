@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from directory.clinics.access import clinic_by_slug
+from directory.photos.services import clinic_photos
 from directory.public import structured_data
 from directory.reviews.ratings import clinic_totals, overview
 from directory.therapists.queries import published_therapists_of
@@ -24,5 +25,6 @@ def page(slug: str):
         clinic=clinic,
         therapists=therapists,
         rating=rating,
+        photos=clinic_photos(clinic.id),
         structured_data=structured_data.clinic_data(clinic, rating, therapists),
     )
