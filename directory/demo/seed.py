@@ -42,6 +42,7 @@ from directory.demo.founding import (
     founder_rows,
     founding_clinic_row,
 )
+from directory.demo.headshots import PHOTO_COLUMNS, HeadshotMaker
 from directory.demo.plan import Plan, make_plan
 from directory.demo.ratings import RATING_COLUMNS
 from directory.demo.reference import Reference, load_reference
@@ -74,6 +75,7 @@ TABLES = (
     ("therapist_modalities", MODALITY_LINK_COLUMNS),
     ("therapist_conditions", CONDITION_LINK_COLUMNS),
     ("therapist_languages", LANGUAGE_LINK_COLUMNS),
+    ("photos", PHOTO_COLUMNS),
     ("accreditations", ACCREDITATION_COLUMNS),
     ("review_invitations", INVITATION_COLUMNS),
     ("reviews", REVIEW_COLUMNS),
@@ -88,6 +90,7 @@ ID_TABLES = (
     "memberships",
     "team_invitations",
     "therapists",
+    "photos",
     "accreditations",
     "review_invitations",
     "reviews",
@@ -234,6 +237,7 @@ class DemoSeeder:
             taken_slugs,
         )
         review_maker = ReviewMaker(self.rng, ref, self.anchor, self.ids, moderator_id)
+        headshots = HeadshotMaker(self.ids, self.anchor)
         console_staff = {
             clinic.id: accounts[MANAGER.email if i == 0 else OWNER.email]
             for i, clinic in enumerate(owner_clinics)
@@ -264,6 +268,7 @@ class DemoSeeder:
                     )
                 else:
                     therapist = therapist_maker.make(clinic, plan.statuses[index], self.batch)
+                headshots.add(therapist.id, clinic.id, therapist.person.name, self.batch)
                 if clinic.id in console_staff:
                     therapist.staff_id = console_staff[clinic.id]
                     therapist.reply_rate = OWNER_CLINIC_REPLY_RATE
