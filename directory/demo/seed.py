@@ -4,8 +4,9 @@
 history of reviews, plus the founding clinic (Bang Rak Thai Massage, with John
 Wintertime) and accounts to sign in with.  The same size and seed give the same rows; only
 timestamps move with the current day.  Rows are generated and written in batches (COPY on
-PostgreSQL), so a million reviews take minutes and little memory.  Search documents are
-not written: `flask --app directory search reindex` builds them.
+PostgreSQL), so a million reviews take minutes and little memory.  Every therapist gets a
+generated headshot (demo.headshots), its files written to the media storage.  Search
+documents are not written: `flask --app directory search reindex` builds them.
 """
 
 from __future__ import annotations
