@@ -1,22 +1,23 @@
 """Generated demo headshots: a soft gradient, a silhouette and the therapist's initials.
 
-Drawn with Pillow (nothing is downloaded) and stored through the media storage like an
-upload, as the same two WebP renditions.  The picture depends only on the initials (its
-colours too), so a seed gives the same files, and there are at most 26 x 26 distinct
-pictures, each drawn once per seed run: a 100,000-therapist seed draws a few hundred.
+Drawn with Pillow (nothing is downloaded) and stored through the media storage as WebP,
+one picture at the small size serving as both renditions.  The picture depends only on
+the initials (its colours too), so a seed gives the same files, and each distinct
+picture is drawn once per seed run: a 10,000-therapist seed draws about 500.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
 
 from directory.core import media_storage
 from directory.demo.bulk import RowBatch
 from directory.extensions import db
-from directory.photos.images import PreparedImage, renditions
+from directory.photos.images import SMALL_SIDE, PreparedImage, rendition
 
 PHOTO_COLUMNS = (
     "id",
@@ -34,8 +35,11 @@ PHOTO_COLUMNS = (
     "uploaded_by_id",
     "created_at",
 )
-SIDE = 400
-# (top, bottom) of each background: calm, distinct, dark enough for white initials.
+# The small rendition's size: a generated picture serves as both renditions.
+SIDE = SMALL_SIDE
+# WebP's fastest method: flat drawings compress well anyway, and a large seed draws hundreds.
+EFFORT = 0
+# (top, bottom) of each background: calm and distinct; the initials take the bottom colour.
 PALETTES = (
     ((94, 129, 172), (52, 78, 112)),
     ((120, 144, 116), (62, 88, 70)),
@@ -51,7 +55,9 @@ def initials_of(name: str) -> str:
     return (words[0][0] + words[-1][0]).upper() if len(words) > 1 else name[:1].upper()
 
 
-def draw(initials: str, palette: int) -> Image.Image:
+@lru_cache(maxsize=len(PALETTES))
+def _background(palette: int) -> Image.Image:
+    """The gradient and silhouette of a palette, drawn once per process."""
     top, bottom = PALETTES[palette]
     gradient = Image.linear_gradient("L").resize((SIDE, SIDE))
     image = Image.composite(
@@ -63,8 +69,15 @@ def draw(initials: str, palette: int) -> Image.Image:
     pen.rounded_rectangle(
         (SIDE * 0.17, SIDE * 0.6, SIDE * 0.83, SIDE * 1.1), radius=SIDE // 5, fill=tint
     )
+    return image
+
+
+def draw(initials: str, palette: int) -> Image.Image:
+    image = _background(palette).copy()
     font = ImageFont.load_default(size=SIDE // 7)
-    pen.text((SIDE * 0.5, SIDE * 0.8), initials, fill=(255, 255, 255), font=font, anchor="mm")
+    ImageDraw.Draw(image).text(
+        (SIDE * 0.5, SIDE * 0.8), initials, fill=PALETTES[palette][1], font=font, anchor="mm"
+    )
     return image
 
 
@@ -80,10 +93,9 @@ class HeadshotMaker:
         initials = initials_of(name)
         if initials not in self._stored:
             palette = hashlib.sha256(initials.encode()).digest()[0] % len(PALETTES)
-            prepared = renditions(draw(initials, palette))
-            large = media_storage.save(db.session(), prepared.large.data, "webp")
-            small = media_storage.save(db.session(), prepared.small.data, "webp")
-            self._stored[initials] = (prepared, large, small)
+            picture = rendition(draw(initials, palette), SIDE, EFFORT)
+            name = media_storage.save(db.session(), picture.data, "webp")
+            self._stored[initials] = (PreparedImage(picture, picture), name, name)
         prepared, large, small = self._stored[initials]
         batch.add(
             "photos",

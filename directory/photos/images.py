@@ -79,11 +79,15 @@ def prepare_upload(data: bytes) -> PreparedImage:
     return renditions(_decode(data))
 
 
-def renditions(image: Image.Image) -> PreparedImage:
-    """The large and small WebP renditions of an upright image, from its pixels only."""
+def renditions(image: Image.Image, effort: int = 4) -> PreparedImage:
+    """The large and small WebP renditions of an upright image, from its pixels only.
+
+    `effort` is WebP's method, 0 (fastest) to 6 (smallest file)."""
     image = _to_srgb(image)
     image = image.convert("RGBA" if _has_alpha(image) else "RGB")
-    return PreparedImage(large=_encode(image, LARGE_SIDE), small=_encode(image, SMALL_SIDE))
+    return PreparedImage(
+        large=rendition(image, LARGE_SIDE, effort), small=rendition(image, SMALL_SIDE, effort)
+    )
 
 
 def _probe(data: bytes) -> tuple[str, tuple[int, int]]:
@@ -200,9 +204,10 @@ def _to_srgb(image: Image.Image) -> Image.Image:
         return image  # an unusable profile: the pixels as they are
 
 
-def _encode(image: Image.Image, side: int) -> Rendition:
+def rendition(image: Image.Image, side: int, effort: int = 4) -> Rendition:
+    """One WebP rendition of an RGB(A) image, at most `side` pixels on its longest side."""
     copy = image.copy()
     copy.thumbnail((side, side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    copy.save(out, "WEBP", quality=WEBP_QUALITY, method=4)
+    copy.save(out, "WEBP", quality=WEBP_QUALITY, method=effort)
     return Rendition(out.getvalue(), copy.width, copy.height)
