@@ -153,6 +153,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
+    # Uploaded photos, re-encoded, under content-hashed names; empty means instance/media.
+    # With several web nodes every node must see the same folder (README, "Photos").
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT", "")
+
     @classmethod
     def problems(cls) -> list[str]:
         """What stops this configuration from starting; empty when it may start."""

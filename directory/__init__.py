@@ -57,7 +57,7 @@ def configure_extensions(app: Flask) -> None:
 
     import directory.models  # noqa: F401 - registers every table on db.metadata
     from directory.accounts.services import load_user
-    from directory.core import after_commit, redis_client
+    from directory.core import after_commit, input_guard, media_storage, redis_client
     from directory.core.database import configure_engine
     from directory.core.outbox import install_relay
     from directory.core.tenancy import install_row_level_security, install_tenant_filter
@@ -69,6 +69,8 @@ def configure_extensions(app: Flask) -> None:
     with app.app_context():
         configure_engine(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    # A view's declared upload limit applies before CSRFProtect reads any body.
+    app.before_request(input_guard.apply_upload_limit)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -77,6 +79,7 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     after_commit.install(FlaskSession)
+    media_storage.init_app(app, FlaskSession)
     install_relay()
     install_tenant_filter(FlaskSession)
     install_row_level_security(FlaskSession)
@@ -94,6 +97,9 @@ def configure_blueprints(app: Flask) -> None:
     from directory.dev.views import bp as dev_bp
     from directory.moderation.views import bp as moderation_bp
     from directory.monitoring.views import bp as monitoring_bp
+    from directory.photos.manage_views import bp as manage_photos_bp
+    from directory.photos.moderation_views import bp as photo_moderation_bp
+    from directory.photos.views import bp as photos_bp
     from directory.public.clinic_page import bp as public_clinics_bp
     from directory.public.compare_views import bp as compare_bp
     from directory.public.profiles import bp as public_profiles_bp
@@ -116,6 +122,9 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(manage_reviews_bp)
     app.register_blueprint(moderation_bp)
+    app.register_blueprint(photos_bp)
+    app.register_blueprint(manage_photos_bp)
+    app.register_blueprint(photo_moderation_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(monitoring_bp)
     if app.config["DEV_MAILBOX"]:

@@ -8,6 +8,7 @@ from directory.clinics.models import Clinic, Membership, TeamInvitation
 from directory.core.mail import SentEmail
 from directory.core.outbox import OutboxMessage
 from directory.moderation.models import AuditEntry
+from directory.photos.models import Photo, PhotoReport
 from directory.places.models import City
 from directory.reviews.models import (
     ClinicReply,
@@ -41,6 +42,8 @@ __all__ = [
     "Membership",
     "Modality",
     "OutboxMessage",
+    "Photo",
+    "PhotoReport",
     "Review",
     "ReviewFlag",
     "ReviewInvitation",

@@ -63,14 +63,18 @@ def test_a_seeded_database_downgrades_to_base_and_upgrades_again(fresh_database_
         assert db.session.scalar(sa.text("SELECT count(*) FROM search_synonyms")) >= 40
         db.session.remove()
         assert db.session.scalar(sa.text("SELECT count(*) FROM clinic_hours")) > 0
+        assert db.session.scalar(sa.text("SELECT count(*) FROM photos")) > 0  # headshots
         db.session.remove()
-        downgrade(revision="0011_clinic_contact")  # the latest step, back over real rows
+        downgrade(revision="0012_photos")  # the latest step, back over real rows
         assert "search_synonyms" not in sa.inspect(db.engine).get_table_names()
+        downgrade(revision="0011_clinic_contact")  # the photos step, back over real rows
+        assert "photos" not in sa.inspect(db.engine).get_table_names()
+        db.session.remove()
         downgrade(revision="0010_delivery_leases")
         assert db.session.scalar(sa.text("SELECT count(*) FROM reviews")) > 0
         db.session.remove()
         assert not sa.inspect(db.engine).has_table("clinic_hours")
-        downgrade(revision="0009_helpful_votes")
+        downgrade(revision="0009_helpful_votes")  # the delivery leases, back over real rows
         assert db.session.execute(sa.text(SENT_EMAILS)).all() == kept
         db.session.remove()
         downgrade(revision="base")

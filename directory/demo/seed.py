@@ -4,8 +4,9 @@
 history of reviews, plus the founding clinic (Bang Rak Thai Massage, with John
 Wintertime) and accounts to sign in with.  The same size and seed give the same rows; only
 timestamps move with the current day.  Rows are generated and written in batches (COPY on
-PostgreSQL), so a million reviews take minutes and little memory.  Search documents are
-not written: `flask --app directory search reindex` builds them.
+PostgreSQL), so a million reviews take minutes and little memory.  Every therapist gets a
+generated headshot (demo.headshots), its files written to the media storage.  Search
+documents are not written: `flask --app directory search reindex` builds them.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from directory.demo.founding import (
     founder_rows,
     founding_clinic_row,
 )
+from directory.demo.headshots import PHOTO_COLUMNS, HeadshotMaker
 from directory.demo.hours import CLOSURE_COLUMNS, HOURS_COLUMNS, clinic_hours
 from directory.demo.plan import Plan, make_plan
 from directory.demo.ratings import RATING_COLUMNS
@@ -77,6 +79,7 @@ TABLES = (
     ("therapist_modalities", MODALITY_LINK_COLUMNS),
     ("therapist_conditions", CONDITION_LINK_COLUMNS),
     ("therapist_languages", LANGUAGE_LINK_COLUMNS),
+    ("photos", PHOTO_COLUMNS),
     ("accreditations", ACCREDITATION_COLUMNS),
     ("review_invitations", INVITATION_COLUMNS),
     ("reviews", REVIEW_COLUMNS),
@@ -91,6 +94,7 @@ ID_TABLES = (
     "memberships",
     "team_invitations",
     "therapists",
+    "photos",
     "accreditations",
     "review_invitations",
     "reviews",
@@ -248,6 +252,7 @@ class DemoSeeder:
             taken_slugs,
         )
         review_maker = ReviewMaker(self.rng, ref, self.anchor, self.ids, moderator_id)
+        headshots = HeadshotMaker(self.ids, self.anchor)
         console_staff = {
             clinic.id: accounts[MANAGER.email if i == 0 else OWNER.email]
             for i, clinic in enumerate(owner_clinics)
@@ -278,6 +283,7 @@ class DemoSeeder:
                     )
                 else:
                     therapist = therapist_maker.make(clinic, plan.statuses[index], self.batch)
+                headshots.add(therapist.id, clinic.id, therapist.person.name, self.batch)
                 if clinic.id in console_staff:
                     therapist.staff_id = console_staff[clinic.id]
                     therapist.reply_rate = OWNER_CLINIC_REPLY_RATE

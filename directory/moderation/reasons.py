@@ -26,3 +26,22 @@ REASON_LABELS = {
 }
 # What a form says when the posted reason is none of the above.
 CHOOSE_REASON = "Choose one of the listed reasons."
+
+
+class PhotoReason(StrEnum):
+    """Why a visitor reports a photo, and why a moderator takes one down."""
+
+    NOT_THEM = "not_them"
+    INAPPROPRIATE = "inappropriate"
+    PERSONAL_INFORMATION = "photo_personal_information"
+    NOT_THEIRS = "not_theirs"
+    OTHER = "photo_other"
+
+
+PHOTO_REASON_LABELS = {
+    PhotoReason.NOT_THEM: "It does not show this therapist or clinic",
+    PhotoReason.INAPPROPRIATE: "Inappropriate or offensive",
+    PhotoReason.PERSONAL_INFORMATION: "Shows someone's personal information",
+    PhotoReason.NOT_THEIRS: "Someone else's photo, used without permission",
+    PhotoReason.OTHER: "Something else (explain in the note)",
+}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from directory.clinics.access import clinic_by_slug
+from directory.photos.services import clinic_photos
 from directory.public import contact, structured_data
 from directory.reviews.ratings import clinic_totals, overview
 from directory.therapists.queries import published_therapists_of
@@ -27,5 +28,6 @@ def page(slug: str):
         therapists=therapists,
         rating=rating,
         contact=card,
+        photos=clinic_photos(clinic.id),
         structured_data=structured_data.clinic_data(clinic, rating, therapists, card.hours),
     )

@@ -125,6 +125,7 @@ def _listed_therapists(slugs: list[str]) -> dict[str, Therapist]:
             selectinload(Therapist.modalities),
             selectinload(Therapist.conditions),
             selectinload(Therapist.languages),
+            selectinload(Therapist.headshot),
         )
     )
     return {therapist.slug: therapist for therapist in therapists}

@@ -13,6 +13,8 @@ the one after-commit mechanism, so a rolled-back savepoint or transaction forget
 | a clinic's reply to a review                  | the reviewed therapist's profile         |
 | a clinic, its opening hours or closures       | the profile of each of its therapists    |
 | a user                                        | the account's header snapshot            |
+| a therapist's headshot                        | its profile, and the search pages (cards |
+|                                               | show it)                                 |
 
 Search pages are made stale by the search index itself: every change of a search
 document (committed, or a full reindex) is announced under the index's after-commit kind,
@@ -30,6 +32,7 @@ from sqlalchemy.orm import Session
 from directory.accounts.models import User
 from directory.clinics.models import Clinic, ClinicClosure, ClinicHours
 from directory.core import after_commit
+from directory.photos.models import Photo
 from directory.public import shared_store
 from directory.public.page_cache import SEARCH_SUBJECT, profile_subject
 from directory.public.visitor_accounts import account_subject
@@ -76,6 +79,10 @@ def stale_subjects(session: Session) -> set[str]:
             clinic_ids.add(instance.clinic_id)
         elif isinstance(instance, ClinicReply):
             review_ids.add(instance.review_id)
+        elif isinstance(instance, Photo):
+            if instance.therapist_id is not None:
+                therapist_ids.add(instance.therapist_id)
+                subjects.add(SEARCH_SUBJECT)
         elif isinstance(instance, THERAPIST_ROWS):
             therapist_ids.add(instance.therapist_id)
     wanted = []

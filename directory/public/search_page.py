@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from directory.core.errors import BadParameter
+from directory.photos.queries import headshots_by_slug
 from directory.public import page_cache
 from directory.search import links, sidebar
 from directory.search.engine import search
@@ -35,6 +36,7 @@ def _render(results: SearchResults | None, **context):
         radii=RADII_KM,
         min_ratings=MIN_RATINGS,
         links=links,
+        headshots=headshots_by_slug([hit.slug for hit in results.hits]) if results else {},
         **context,
     )
 

@@ -48,7 +48,7 @@ class PublicAccreditation:
 
 
 def listed_with_rating(slug: str) -> tuple[Therapist, RatingOverview] | None:
-    """The listed therapist with this slug, its clinic and its rating, in one query."""
+    """The listed therapist with this slug, its clinic, headshot and rating, in one query."""
     row = db.session.execute(
         sa.select(Therapist, TherapistRating)
         .outerjoin(
@@ -59,7 +59,7 @@ def listed_with_rating(slug: str) -> tuple[Therapist, RatingOverview] | None:
             ),
         )
         .where(Therapist.slug == slug, listed())
-        .options(joinedload(Therapist.clinic))
+        .options(joinedload(Therapist.clinic), joinedload(Therapist.headshot))
     ).first()
     return None if row is None else (row[0], overview(row[1]))
 

@@ -21,7 +21,11 @@ def published_therapists_of(clinic: Clinic) -> list[Therapist]:
         db.session.scalars(
             sa.select(Therapist)
             .where(Therapist.clinic_id == clinic.id, listed())
-            .options(selectinload(Therapist.modalities), selectinload(Therapist.conditions))
+            .options(
+                selectinload(Therapist.modalities),
+                selectinload(Therapist.conditions),
+                selectinload(Therapist.headshot),
+            )
             .order_by(Therapist.name)
         )
     )

@@ -1,7 +1,7 @@
 """search synonyms: phrases clients use for the same thing, applied to every search
 
 Revision ID: 0013_search_synonyms
-Revises: 0011_clinic_contact
+Revises: 0012_photos
 Create Date: 2026-12-05 09:00:00
 
 Reference data, reviewed by hand and frozen here as it was when this migration was made
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_search_synonyms"
-down_revision = "0011_clinic_contact"
+down_revision = "0012_photos"
 branch_labels = None
 depends_on = None
 

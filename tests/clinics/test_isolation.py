@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from directory.clinics.models import ClinicClosure, ClinicHours, Membership, Role, TeamInvitation
 from directory.core.models import utcnow
 from directory.extensions import db
+from directory.photos.models import Photo, PhotoKind
 from directory.reviews.models import Provenance, Review, ReviewState
 from directory.therapists.models import Accreditation
 from tests.clinics.test_console import member, sign_in
@@ -58,7 +59,18 @@ def clinic_a_objects() -> dict:
         clinic_id=clinic.id, starts_on=date(2026, 12, 25), ends_on=date(2026, 12, 26)
     )
     hours = ClinicHours(clinic_id=clinic.id, weekday=0, opens=time(9), closes=time(17))
-    db.session.add_all([accreditation, invitation, review, closure, hours])
+    # A row only: the isolation walk never reaches a file.
+    photo = Photo(
+        clinic_id=clinic.id,
+        kind=PhotoKind.CLINIC,
+        large_name="a" * 64 + ".webp",
+        large_width=800,
+        large_height=600,
+        small_name="b" * 64 + ".webp",
+        small_width=240,
+        small_height=180,
+    )
+    db.session.add_all([accreditation, invitation, review, closure, hours, photo])
     db.session.commit()
     membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == owner.id))
     return {
@@ -70,6 +82,7 @@ def clinic_a_objects() -> dict:
             "invitation_id": invitation.id,
             "review_id": review.id,
             "closure_id": closure.id,
+            "photo_id": photo.id,
         },
     }
 
