@@ -51,14 +51,30 @@ def _negotiate(header: str) -> str:
     return _CANONICAL.get((chosen or "").lower(), DEFAULT_LOCALE)
 
 
+# A page formats the same few counts, ratings and months many times, and Babel parses its
+# pattern and locale on every call: remember recent answers (values are plain numbers).
+@lru_cache(maxsize=4096)
+def _decimal(value: int | float, pattern: str, locale: str) -> str:
+    return format_decimal(value, pattern, locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _date(value: date, pattern: str, locale: str) -> str:
+    return format_date(value, pattern, locale=locale)
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
 def number(value: int | float | None) -> str:
     """'11,981' (or '11 981', '11.981': the reader's grouping)."""
-    return "" if value is None else format_decimal(value, "#,##0", locale=reader_locale())
+    return "" if value is None else _decimal(value, "#,##0", reader_locale())
 
 
 def rating(value: float | None) -> str:
     """A mean rating with one decimal: '4.6' (or '4,6')."""
-    return "" if value is None else format_decimal(value, "0.0", locale=reader_locale())
+    return "" if value is None else _decimal(value, "0.0", reader_locale())
 
 
 def share(value: float | None) -> str:
@@ -74,12 +90,12 @@ def month_names() -> list[tuple[int, str]]:
 
 def month_year(value: date | datetime | None) -> str:
     """'March 2026'."""
-    return format_date(value, "LLLL y", locale=reader_locale()) if value else ""
+    return _date(_day(value).replace(day=1), "LLLL y", reader_locale()) if value else ""
 
 
 def long_date(value: date | datetime | None) -> str:
     """'3 March 2026'."""
-    return format_date(value, "d MMMM y", locale=reader_locale()) if value else ""
+    return _date(_day(value), "d MMMM y", reader_locale()) if value else ""
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -101,9 +117,9 @@ def distance(km: float | None) -> str:
         return ""
     locale = reader_locale()
     if km < 1:
-        return f"{format_decimal(max(10, round(km * 1000, -1)), '#,##0', locale=locale)} m"
+        return f"{_decimal(max(10, round(km * 1000, -1)), '#,##0', locale)} m"
     pattern = "0.0" if km < 10 else "#,##0"
-    return f"{format_decimal(km if km < 10 else round(km), pattern, locale=locale)} km"
+    return f"{_decimal(km if km < 10 else round(km), pattern, locale)} km"
 
 
 def linkify(text: str) -> Markup:
