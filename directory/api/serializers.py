@@ -11,10 +11,9 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from flask import url_for
-
 from directory.clinics.models import Clinic
 from directory.core.pagination import Page
+from directory.core.urls import external_url
 from directory.places.models import City
 from directory.public.therapist_profile import PublicAccreditation
 from directory.reviews.models import ASPECTS, ClinicReply, Review, TherapistRating
@@ -57,14 +56,14 @@ def city(value: City | Place) -> Json:
 
 
 def profile_url(slug: str) -> str:
-    return url_for("public_profiles.profile", slug=slug, _external=True)
+    return external_url("public_profiles.profile", slug=slug)
 
 
 def clinic_ref(slug: str, name: str) -> Json:
     return {
         "slug": slug,
         "name": name,
-        "url": url_for("public_clinics.page", slug=slug, _external=True),
+        "url": external_url("public_clinics.page", slug=slug),
     }
 
 
@@ -156,7 +155,7 @@ def therapist_profile(
         "headline": therapist.headline,
         "bio": therapist.bio,
         "url": profile_url(therapist.slug),
-        "reviews_url": url_for("api.therapist_reviews", slug=therapist.slug, _external=True),
+        "reviews_url": external_url("api.therapist_reviews", slug=therapist.slug),
         "clinic": clinic_ref(clinic.slug, clinic.name),
         "city": city(clinic.city),
         "accepting_new_clients": therapist.accepting_new_clients,

@@ -93,3 +93,21 @@ def test_a_signed_in_visitor_gets_no_cookie_from_the_api(api, directory):
         response = api.get(url)
         assert response.status_code == 200
         assert "Set-Cookie" not in response.headers
+
+
+def _api_routes(app) -> set[str]:
+    return {rule.rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+
+
+def test_no_answer_echoes_a_foreign_host_header(api, directory):
+    """Links are built on BASE_URL, so a forged Host never reaches a cached answer."""
+    routes = api.application.url_map.bind("localhost")
+    covered = set()
+    for url in URLS:
+        response = api.get(url, headers={"Host": "evil.example"})
+        assert response.status_code == 200, url
+        assert "evil.example" not in response.get_data(as_text=True), url
+        covered.add(routes.match(url.split("?")[0], return_rule=True)[0].rule)
+    assert _api_routes(api.application) - covered == set(), "a new API route: add it to URLS"
+    listed = api.get("/api/v1/therapists?q=thai", headers={"Host": "evil.example"}).get_json()
+    assert listed["results"][0]["url"].startswith("http://localhost/")
