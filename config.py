@@ -49,6 +49,10 @@ class Config:
     ENV_NAME = "local"
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Proxies in front of the app (deploy/nginx.conf is one): exactly this many
+    # X-Forwarded-For / -Proto hops are believed, so rate limits see the visitor's address
+    # and a visitor cannot forge one. 0 when clients connect to gunicorn directly.
+    TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
     INSTANCE_DIR = str(INSTANCE_PATH)
 
     SQLALCHEMY_DATABASE_URI = normalize_database_url(
@@ -160,12 +164,15 @@ class Config:
     @classmethod
     def problems(cls) -> list[str]:
         """What stops this configuration from starting; empty when it may start."""
+        problems = []
         if cls.EMAIL_CLAIM_LEASE_SECONDS <= cls.TASK_TIME_LIMIT_SECONDS:
-            return [
+            problems.append(
                 "EMAIL_CLAIM_LEASE_SECONDS must be longer than TASK_TIME_LIMIT_SECONDS, or a"
                 " live delivery could be taken over and the email sent twice"
-            ]
-        return []
+            )
+        if cls.TRUSTED_PROXY_COUNT < 0:
+            problems.append("TRUSTED_PROXY_COUNT must be 0 or more (the proxies in front)")
+        return problems
 
 
 class TestConfig(Config):

@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, Config, config_from_environment
 from directory.core.database import engine_options
@@ -21,6 +22,7 @@ def create_app(config: type[Config] | None = None, **overrides: Any) -> Flask:
         instance_path=str(BASE_DIR / "instance"),
     )
     configure_settings(app, config, overrides)
+    configure_proxies(app)
     configure_logging(app)
     configure_extensions(app)
     configure_blueprints(app)
@@ -44,6 +46,12 @@ def configure_settings(app: Flask, config: type[Config] | None, overrides: dict)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     app.instance_path = app.config["INSTANCE_DIR"]
     os.makedirs(app.instance_path, exist_ok=True)
+
+
+def configure_proxies(app: Flask) -> None:
+    hops = app.config["TRUSTED_PROXY_COUNT"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def configure_logging(app: Flask) -> None:

@@ -1,0 +1,235 @@
+"""The production front door as shipped: a real nginx with deploy/nginx.conf in front of
+gunicorn with deploy/gunicorn.conf.py, on loopback.
+
+nginx runs with a main configuration of the test's own (pid, logs and temporary folders
+in the test's folder) that includes deploy/nginx.conf, whose site-specific lines are
+replaced by the test's ports, certificate and folders.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT, free_port, unavailable, wait_until
+
+pytestmark = pytest.mark.postgres
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+INSECURE = ssl._create_unverified_context()  # the test's own self-signed certificate
+
+
+def _site_config(https_port: int, http_port: int, app_port: int, certificate: Path) -> str:
+    """deploy/nginx.conf with the lines an operator makes their own replaced."""
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    replacements = {
+        "listen 80;": f"listen 127.0.0.1:{http_port};",
+        "listen [::]:80;": "",
+        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+        "listen [::]:443 ssl http2;": "",
+        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
+        "/etc/ssl/directory/fullchain.pem": str(certificate),
+        "/etc/ssl/directory/privkey.pem": str(certificate.with_suffix(".key")),
+        "/srv/directory/static/": f"{ROOT / 'static'}/",
+        "/srv/directory/media/": f"{certificate.parent / 'media'}/",
+    }
+    for old, new in replacements.items():
+        assert old in text, f"deploy/nginx.conf no longer has {old!r}: update this test"
+        text = text.replace(old, new)
+    return text
+
+
+def _main_config(folder: Path, site: Path) -> str:
+    user = "user root;" if os.geteuid() == 0 else ""  # workers must read the test's folder
+    temp = "\n".join(
+        f"    {kind}_temp_path {folder / kind};"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""{user}
+daemon off;
+worker_processes 1;
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"} warn;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+{temp}
+    include {site};
+}}
+"""
+
+
+def _certificate(folder: Path) -> Path:
+    certificate = folder / "localhost.pem"
+    key = certificate.with_suffix(".key")
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=localhost", "-keyout", str(key), "-out", str(certificate)),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return certificate
+
+
+def _answers(port: int, use_tls: bool) -> bool:
+    try:
+        status, _headers, _body = _get(port, "/health/live", use_tls=use_tls, timeout=2)
+    except OSError:
+        return False
+    return status == 200
+
+
+def _get(
+    port: int,
+    path: str,
+    *,
+    use_tls: bool = True,
+    source: str = "127.0.0.1",
+    headers: dict | None = None,
+    timeout: float = 10,
+) -> tuple[int, http.client.HTTPMessage, bytes]:
+    if use_tls:
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", port, timeout=timeout, context=INSECURE, source_address=(source, 0)
+        )
+    else:
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=timeout, source_address=(source, 0)
+        )
+    try:
+        connection.request("GET", path, headers={"Host": "localhost", **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def _half_open(port: int, use_tls: bool) -> socket.socket:
+    """A client that sends the start of a request line and then nothing more."""
+    raw = socket.create_connection(("127.0.0.1", port), timeout=5)
+    connection = INSECURE.wrap_socket(raw, server_hostname="localhost") if use_tls else raw
+    connection.sendall(b"GET /health/live HTT")
+    return connection
+
+
+@pytest.fixture
+def front_door(database_url, tmp_path):
+    """gunicorn (one worker of two threads, so two stuck threads would freeze it) behind
+    nginx; yields (https port, http port, gunicorn port)."""
+    if not Path(NGINX).exists():
+        unavailable("nginx is not installed (Debian package nginx-light)")
+    app_port, https_port, http_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "APP_ENV": "local",
+        "DATABASE_URL": database_url,
+        "INSTANCE_DIR": str(tmp_path / "instance"),
+        "BASE_URL": f"https://localhost:{https_port}",
+        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_THREADS": "2",
+        "GUNICORN_TIMEOUT": "30",
+        "TRUSTED_PROXY_COUNT": "1",
+        "RATELIMIT_ENABLED": "true",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "REDIS_URL": "",
+        "CELERY_BROKER_URL": "",
+    }
+    (tmp_path / "media").mkdir()
+    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / kind).mkdir()
+    site = tmp_path / "directory.conf"
+    site.write_text(_site_config(https_port, http_port, app_port, _certificate(tmp_path)))
+    main = tmp_path / "nginx.conf"
+    main.write_text(_main_config(tmp_path, site))
+    checked = subprocess.run([NGINX, "-t", "-c", str(main)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+    with (tmp_path / "gunicorn.log").open("w") as log:
+        gunicorn = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        nginx = subprocess.Popen([NGINX, "-c", str(main)], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until(lambda: _answers(app_port, use_tls=False), 60, "gunicorn to answer")
+        wait_until(lambda: _answers(https_port, use_tls=True), 20, "nginx to answer")
+        yield https_port, http_port, app_port
+    finally:
+        for process in (nginx, gunicorn):
+            process.terminate()
+        for process in (nginx, gunicorn):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_half_open_connections_hold_gunicorn_but_not_the_site_behind_nginx(front_door):
+    https_port, _http_port, app_port = front_door
+    held = [_half_open(https_port, use_tls=True) for _ in range(4)]
+    try:
+        started = time.monotonic()
+        status, _headers, _body = _get(https_port, "/health/live", timeout=10)
+        assert status == 200
+        assert time.monotonic() - started < 2
+    finally:
+        for connection in held:
+            connection.close()
+
+    # The same clients straight at gunicorn take both its threads: what nginx prevents.
+    held = [_half_open(app_port, use_tls=False) for _ in range(2)]
+    try:
+        time.sleep(0.5)  # let gunicorn hand both connections to its threads
+        with pytest.raises(TimeoutError):
+            _get(app_port, "/health/live", use_tls=False, timeout=2)
+    finally:
+        for connection in held:
+            connection.close()
+
+
+def test_rate_limits_count_each_visitor_behind_the_proxy(front_door):
+    https_port, _http_port, _app_port = front_door
+
+    def remaining(source: str, **headers) -> int:
+        status, answer, _body = _get(https_port, "/api/v1/openapi.json", source=source, **headers)
+        assert status == 200
+        return int(answer["X-RateLimit-Remaining"])
+
+    first = remaining("127.0.0.2")
+    assert remaining("127.0.0.2") == first - 1
+    # Another visitor has a bucket of their own...
+    assert remaining("127.0.0.3") == first
+    # ...and a visitor cannot pose as someone else by forging the header nginx replaces.
+    forged = {"headers": {"X-Forwarded-For": "203.0.113.9"}}
+    assert remaining("127.0.0.2", **forged) == first - 2
+
+
+def test_https_only_with_hsts_and_no_version_in_the_server_header(front_door):
+    https_port, http_port, _app_port = front_door
+    for path in ("/", "/static/css/site.css", "/api/v1/openapi.json"):
+        status, headers, _body = _get(https_port, path)
+        assert status == 200, path
+        assert headers["Strict-Transport-Security"].startswith("max-age=31536000"), path
+        assert headers["Server"] == "nginx", path
+
+    status, headers, _body = _get(http_port, "/therapists?q=thai", use_tls=False)
+    assert status == 301
+    assert headers["Location"] == "https://localhost/therapists?q=thai"
