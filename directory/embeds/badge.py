@@ -18,6 +18,8 @@ HEIGHT = 64
 class BadgeStars:
     lefts: list[int]  # the x of each star
     filled_width: float  # how much of the row is gold, from the left
+    width: int = STARS_WIDTH
+    height: int = STAR_SIZE
 
 
 def stars_for(rating: RatingOverview) -> BadgeStars:

@@ -15,7 +15,7 @@ ENDPOINTS = {
     "clinic": ("embeds.clinic", "embeds.clinic_badge", "public_clinics.page"),
     "therapist": ("embeds.therapist", "embeds.therapist_badge", "public_profiles.profile"),
 }
-FRAME_HEIGHT = 460
+FRAME_HEIGHT = 500
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ def _page(embed: queries.Embed | None) -> Response:
         embed=embed,
         public_url=external_url(PUBLIC_PAGES[embed.kind], slug=embed.slug),
         how_reviews_url=external_url("public.how_reviews_work"),
+        stars=badge.stars_for(embed.rating),
     )
     return _cacheable(body, "text/html")
 
