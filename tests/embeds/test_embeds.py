@@ -9,6 +9,7 @@ import pytest
 
 from directory.clinics.models import Role
 from directory.core.models import utcnow
+from directory.core.tenancy import act_for_all_clinics
 from directory.extensions import db
 from directory.reviews import ratings
 from directory.reviews.models import Provenance, ReviewState
@@ -177,3 +178,23 @@ def test_embeds_are_publicly_cacheable_and_revalidate_with_an_etag(client):
     removed = client.get(url, headers={"If-None-Match": changed.headers["ETag"]})
     assert removed.status_code == 200 and "Too strong for me" not in removed.get_data(as_text=True)
     assert removed.headers["ETag"] == etag  # the same data as at first, the same bytes
+
+
+def test_no_hook_can_give_an_embed_a_cookie(make_app):
+    """Whatever an after_request hook adds (a visitor cookie, a remember cookie), an embed
+    response leaves without it; other pages keep theirs."""
+    app = make_app()
+
+    @app.after_request
+    def visitor_cookie(response):
+        response.set_cookie("visitor", "someone")
+        return response
+
+    with app.app_context():
+        act_for_all_clinics()
+        create_clinic("New Clinic", slug="new-clinic")
+        db.session.commit()
+    client = app.test_client()
+    for url in ("/embed/clinics/new-clinic", "/embed/clinics/new-clinic/badge.svg"):
+        assert "Set-Cookie" not in client.get(url).headers, url
+    assert "visitor=someone" in client.get("/").headers["Set-Cookie"]
