@@ -198,3 +198,11 @@ def test_no_hook_can_give_an_embed_a_cookie(make_app):
     for url in ("/embed/clinics/new-clinic", "/embed/clinics/new-clinic/badge.svg"):
         assert "Set-Cookie" not in client.get(url).headers, url
     assert "visitor=someone" in client.get("/").headers["Set-Cookie"]
+
+
+def test_a_forged_host_never_reaches_a_publicly_cached_embed(client):
+    """Links are built on BASE_URL, so a cache cannot keep an answer that points elsewhere."""
+    bang_rak()
+    for url in ("/embed/therapists/john-wintertime", "/embed/clinics/bang-rak/badge.svg"):
+        body = client.get(url, headers={"Host": "evil.example"}).get_data(as_text=True)
+        assert "evil.example" not in body, url
