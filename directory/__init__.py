@@ -103,6 +103,8 @@ def configure_blueprints(app: Flask) -> None:
     from directory.api.views import bp as api_bp
     from directory.clinics.views import bp as clinics_bp
     from directory.dev.views import bp as dev_bp
+    from directory.embeds.manage_views import bp as manage_embeds_bp
+    from directory.embeds.views import bp as embeds_bp
     from directory.moderation.views import bp as moderation_bp
     from directory.monitoring.views import bp as monitoring_bp
     from directory.photos.manage_views import bp as manage_photos_bp
@@ -133,6 +135,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(photos_bp)
     app.register_blueprint(manage_photos_bp)
     app.register_blueprint(photo_moderation_bp)
+    app.register_blueprint(embeds_bp)
+    app.register_blueprint(manage_embeds_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(monitoring_bp)
     if app.config["DEV_MAILBOX"]:
@@ -154,10 +158,12 @@ def configure_templates(app: Flask) -> None:
 
 def configure_security_headers(app: Flask) -> None:
     from directory.core import input_guard
+    from directory.core.embedding import EmbedAwareSessionInterface
     from directory.core.security import add_security_headers
 
     input_guard.init_app(app)
     app.after_request(add_security_headers)
+    app.session_interface = EmbedAwareSessionInterface()
 
 
 def configure_monitoring(app: Flask) -> None:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent / "directory"
-PRESENTATION = {"public", "api"}
+PRESENTATION = {"public", "api", "embeds"}
 DOMAINS = {"accounts", "clinics", "therapists", "reviews", "moderation", "search"}
 # The domains still call each other's services both ways (a clinic's dashboard counts its
 # reviews, reviews name moderation's reason codes, ...).  This cycle may shrink; nothing

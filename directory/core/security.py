@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
+
+from directory.core.embedding import is_embed_path
 
 # No inline script or style anywhere: everything comes from our own static files.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -13,6 +15,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
+        # The clinic console previews its own embed pages in an iframe.
+        "frame-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -20,10 +24,29 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# Embed pages (core.embedding) sit in an iframe on any site and need nothing but our
+# stylesheet and images: no script, no form, no frame of their own.
+EMBED_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors *",
+    ]
+)
+
 
 def add_security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    if is_embed_path(request.path):
+        # Only embed pages may be framed; X-Frame-Options has no value that allows any
+        # site, so they carry none and frame-ancestors says it.
+        response.headers["Content-Security-Policy"] = EMBED_CONTENT_SECURITY_POLICY
+        response.headers.pop("X-Frame-Options", None)
+    else:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Frame-Options", "DENY")
     return response
