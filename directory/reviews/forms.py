@@ -1,4 +1,5 @@
-"""Forms for writing a review, inviting a client, replying and flagging."""
+"""Forms for writing a review, inviting a client, replying, flagging, and choosing how a
+clinic member hears of new reviews."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from directory.core.forms import (
     email_field,
     strip_whitespace,
 )
+from directory.clinics.models import ReviewEmails
 from directory.moderation.reasons import CHOOSE_REASON, REASON_LABELS
 from directory.reviews.models import ASPECTS
 
@@ -240,3 +242,16 @@ class WithdrawForm(PageForm):
 
 class HelpfulForm(PageForm):
     """No fields: the CSRF token, so a vote is a deliberate POST from our page."""
+
+
+class ReviewEmailsForm(PageForm):
+    choice = RadioChoiceField(
+        "Email me about new reviews",
+        choices=[
+            SelectChoice(ReviewEmails.EACH.value, "For each review, as soon as it is published"),
+            SelectChoice(ReviewEmails.DAILY.value, "Once a day, one email listing the new reviews"),
+            SelectChoice(ReviewEmails.NONE.value, "Never"),
+        ],
+        validators=[DataRequired(message="Choose how you want to hear of new reviews.")],
+        invalid_message="Choose how you want to hear of new reviews.",
+    )
