@@ -10,6 +10,7 @@ from wtforms.fields import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
+from directory.clinics.models import ReviewEmails
 from directory.core.formatting import month_names
 from directory.core.forms import (
     ChoiceField,
@@ -19,7 +20,6 @@ from directory.core.forms import (
     email_field,
     strip_whitespace,
 )
-from directory.clinics.models import ReviewEmails
 from directory.moderation.reasons import CHOOSE_REASON, REASON_LABELS
 from directory.reviews.models import ASPECTS
 

@@ -34,6 +34,7 @@ from directory.therapists.models import Therapist
 # changes nothing but a preference, which the member can set back in the console.
 UNSUBSCRIBE_LINK_MAX_AGE = 400 * 24 * 3600
 
+
 def roles_that_hear() -> list[Role]:
     return [role for role in Role if role_can(role, Permission.HEAR_OF_REVIEWS)]
 
@@ -107,7 +108,9 @@ def send_daily_digests() -> int:
     and flushes; the caller commits, and must act for all clinics.
     """
     membership_ids = db.session.scalars(
-        sa.select(ReviewDigestItem.membership_id).distinct().order_by(ReviewDigestItem.membership_id)
+        sa.select(ReviewDigestItem.membership_id)
+        .distinct()
+        .order_by(ReviewDigestItem.membership_id)
     ).all()
     sent = 0
     for membership_id in membership_ids:
@@ -157,7 +160,9 @@ def _digest_entries(clinic: Clinic, review_ids: list[int]) -> list[DigestEntry]:
         .where(Review.id.in_(review_ids), Review.state == ReviewState.PUBLISHED)
         .order_by(Review.published_at, Review.id)
     ).all()
-    return [DigestEntry(review, therapist, reply_link(clinic, review)) for review, therapist in rows]
+    return [
+        DigestEntry(review, therapist, reply_link(clinic, review)) for review, therapist in rows
+    ]
 
 
 def choose(membership: Membership, choice: ReviewEmails) -> None:

@@ -3,8 +3,8 @@
 `change_state` moves a review through the state machine (reviews.states) and, when the
 move crosses the `published` boundary, updates the therapist's rating totals and queues a
 rebuild of the therapist's search document, all in the caller's transaction; on publishing
-it also tells the clinic (reviews.notifications: emails through the outbox, digest items).  Ratings and
-search therefore never disagree with the review rows once the transaction commits.
+it also tells the clinic (reviews.notifications: emails through the outbox, digest items).
+Ratings and search therefore never disagree with the review rows once the transaction commits.
 
 Moderators publish and unpublish (moderation.services); a reviewer's edit of a published
 review (back to `pending`) and a withdrawal must call `change_state` too, before the new

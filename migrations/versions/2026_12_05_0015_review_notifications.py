@@ -39,9 +39,7 @@ def upgrade():
         batch.add_column(
             sa.Column("review_emails", sa.String(length=10), server_default="each", nullable=False)
         )
-        batch.create_check_constraint(
-            "review_emails", "review_emails IN ('each', 'daily', 'none')"
-        )
+        batch.create_check_constraint("review_emails", "review_emails IN ('each', 'daily', 'none')")
         batch.create_unique_constraint(op.f("uq_memberships_id_clinic_id"), ["id", "clinic_id"])
     op.create_table(
         TABLE,
