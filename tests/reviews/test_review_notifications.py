@@ -19,7 +19,8 @@ from directory.reviews.notifications import unsubscribe_link
 from tests.clinics.test_console import sign_in
 from tests.factories import create_clinic, create_therapist, create_user
 from tests.moderation.helpers import emails_in, moderator_client, pending_review, text_of
-from workers.reviews import send_digests
+from workers.reviews import SEND_DIGESTS_TASK, send_digests
+from workers.schedule import BEAT_SCHEDULE
 
 UNSUBSCRIBE_PATH = re.compile(r"http://localhost(/review-emails/unsubscribe/\S+)")
 
@@ -248,3 +249,23 @@ def test_a_link_for_a_member_who_left_answers_400(app, client, team):
     db.session.delete(db.session.get(Membership, team["manager"].id))
     db.session.commit()
     assert client.get(path).status_code == 400
+
+
+def test_the_digest_task_runs_across_clinics_and_is_scheduled(app, team, mail_folder):
+    other = build_team_elsewhere()
+    publish(team["therapist"])
+    publish(other["therapist"])
+    celery = app.extensions["celery"]
+    celery.loader.import_default_modules()
+
+    assert celery.tasks[SEND_DIGESTS_TASK].apply().get() == 2  # in its own app context
+    assert celery.tasks[SEND_DIGESTS_TASK].apply().get() == 0
+    assert any(job["task"] == SEND_DIGESTS_TASK for job in BEAT_SCHEDULE.values())
+
+
+def build_team_elsewhere() -> dict:
+    clinic = create_clinic("Second Clinic")
+    join(clinic, Role.MANAGER, ReviewEmails.DAILY, "elsewhere@example.com")
+    therapist = create_therapist(clinic)
+    db.session.commit()
+    return {"clinic": clinic, "therapist": therapist}
