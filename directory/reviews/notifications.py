@@ -39,14 +39,14 @@ def roles_that_hear() -> list[Role]:
     return [role for role in Role if role_can(role, Permission.HEAR_OF_REVIEWS)]
 
 
-def _listeners(clinic_id: int, choices: list[ReviewEmails]) -> list[tuple[Membership, User]]:
+def _listeners(clinic_id: int, choice: ReviewEmails) -> list[tuple[Membership, User]]:
     return db.session.execute(
         sa.select(Membership, User)
         .join(User, User.id == Membership.user_id)
         .where(
             Membership.clinic_id == clinic_id,
             Membership.role.in_(roles_that_hear()),
-            Membership.review_emails.in_(choices),
+            Membership.review_emails == choice,
         )
         .order_by(Membership.id)
     ).all()
@@ -60,7 +60,7 @@ def review_published(review: Review) -> None:
     again after an edit is news again, but a digest lists it once.
     """
     clinic = db.session.get(Clinic, review.clinic_id)
-    for membership, user in _listeners(review.clinic_id, [ReviewEmails.EACH]):
+    for membership, user in _listeners(review.clinic_id, ReviewEmails.EACH):
         unsubscribe = unsubscribe_link(membership)
         queue_email(
             user.email,
@@ -75,7 +75,7 @@ def review_published(review: Review) -> None:
             reply_link=reply_link(clinic, review),
             settings_link=settings_link(clinic),
         )
-    for membership, _user in _listeners(review.clinic_id, [ReviewEmails.DAILY]):
+    for membership, _user in _listeners(review.clinic_id, ReviewEmails.DAILY):
         filed = db.session.scalar(
             sa.select(ReviewDigestItem.id).where(
                 ReviewDigestItem.membership_id == membership.id,
