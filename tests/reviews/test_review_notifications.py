@@ -194,6 +194,9 @@ def test_the_unsubscribe_link_works_signed_out_and_stops_emails(make_app):
         db.session.expire_all()
         assert db.session.get(Membership, team["owner"].id).review_emails == ReviewEmails.NONE
 
+        again = client.get(path)
+        assert again.status_code == 200 and b"You are already unsubscribed" in again.data
+
         count = len(emails_in(folder))
         publish(team["therapist"], reviewer_email="another@example.com")
         later = emails_in(folder)[count:]
