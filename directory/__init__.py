@@ -116,6 +116,7 @@ def configure_blueprints(app: Flask) -> None:
     from directory.public.search_page import bp as search_bp
     from directory.public.views import bp as public_bp
     from directory.reviews.manage_views import bp as manage_reviews_bp
+    from directory.reviews.notification_views import bp as review_emails_bp
     from directory.reviews.views import bp as reviews_bp
     from directory.therapists.views import bp as manage_therapists_bp
 
@@ -131,6 +132,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(manage_therapists_bp)
     app.register_blueprint(reviews_bp)
     app.register_blueprint(manage_reviews_bp)
+    app.register_blueprint(review_emails_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(photos_bp)
     app.register_blueprint(manage_photos_bp)

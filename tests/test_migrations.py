@@ -64,8 +64,25 @@ def test_a_seeded_database_downgrades_to_base_and_upgrades_again(fresh_database_
         db.session.remove()
         assert db.session.scalar(sa.text("SELECT count(*) FROM clinic_hours")) > 0
         assert db.session.scalar(sa.text("SELECT count(*) FROM photos")) > 0  # headshots
+        assert db.session.scalar(sa.text("SELECT count(*) FROM memberships")) > 0
+        db.session.execute(
+            sa.text(
+                "INSERT INTO review_digest_items (membership_id, review_id, clinic_id, created_at)"
+                " SELECT m.id, r.id, r.clinic_id, r.created_at FROM reviews r"
+                " JOIN memberships m ON m.clinic_id = r.clinic_id"
+            )
+        )
+        db.session.execute(sa.text("UPDATE memberships SET review_emails = 'daily'"))
+        db.session.commit()
+        assert db.session.scalar(sa.text("SELECT count(*) FROM review_digest_items")) > 0
         db.session.remove()
-        downgrade(revision="0012_photos")  # the latest step, back over real rows
+        downgrade(revision="0013_search_synonyms")  # the latest step, back over real rows
+        assert "review_digest_items" not in sa.inspect(db.engine).get_table_names()
+        columns = {column["name"] for column in sa.inspect(db.engine).get_columns("memberships")}
+        assert "review_emails" not in columns
+        assert db.session.scalar(sa.text("SELECT count(*) FROM memberships")) > 0
+        db.session.remove()
+        downgrade(revision="0012_photos")  # the synonyms step, back over real rows
         assert "search_synonyms" not in sa.inspect(db.engine).get_table_names()
         downgrade(revision="0011_clinic_contact")  # the photos step, back over real rows
         assert "photos" not in sa.inspect(db.engine).get_table_names()

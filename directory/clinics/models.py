@@ -20,6 +20,15 @@ class Role(StrEnum):
     STAFF = "staff"
 
 
+class ReviewEmails(StrEnum):
+    """What a member hears of the clinic's newly published reviews (members whose role may
+    hear of them: clinics.permissions.Permission.HEAR_OF_REVIEWS)."""
+
+    EACH = "each"  # one email per review, as it is published
+    DAILY = "daily"  # one digest a day listing the day's reviews
+    NONE = "none"
+
+
 class Clinic(TimestampMixin, db.Model):
     __tablename__ = "clinics"
 
@@ -50,12 +59,17 @@ class Membership(TenantMixin, db.Model):
     __tablename__ = "memberships"
     __table_args__ = (
         sa.UniqueConstraint("clinic_id", "user_id"),
+        sa.UniqueConstraint("id", "clinic_id"),  # the target of tenant foreign keys
         sa.CheckConstraint(check_in("role", list(Role)), name="role"),
+        sa.CheckConstraint(check_in("review_emails", list(ReviewEmails)), name="review_emails"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(sa.String(20))
+    review_emails: Mapped[str] = mapped_column(
+        sa.String(10), default=ReviewEmails.EACH, server_default=ReviewEmails.EACH.value
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship()

@@ -1,7 +1,8 @@
 """Who in a clinic may do what: the one permission table.
 
 owner   = everything;
-manager = therapists, accreditations, review invitations, replies, flags, and see the team;
+manager = therapists, accreditations, review invitations, replies, flags, emails about new
+          reviews, and see the team;
 staff   = read the console, and send review invitations.
 """
 
@@ -22,6 +23,8 @@ class Permission(StrEnum):
     SEND_REVIEW_INVITATIONS = "send_review_invitations"
     REPLY_TO_REVIEWS = "reply_to_reviews"
     FLAG_REVIEWS = "flag_reviews"
+    # Emailed when a review of the clinic's therapist is published (reviews.notifications).
+    HEAR_OF_REVIEWS = "hear_of_reviews"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -35,6 +38,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.SEND_REVIEW_INVITATIONS,
             Permission.REPLY_TO_REVIEWS,
             Permission.FLAG_REVIEWS,
+            Permission.HEAR_OF_REVIEWS,
         }
     ),
     Role.STAFF: frozenset({Permission.VIEW_CONSOLE, Permission.SEND_REVIEW_INVITATIONS}),

@@ -12,6 +12,9 @@ transaction and writes an outbox row; the `emails.send` task calls `deliver`:
 3. record "sent" and mark the job done in a short transaction of its own, retried for
    MAIL_RECORD_RETRY_SECONDS if the database fails, and never by sending again.
 
+A message may carry extra headers (`headers=`), written unfolded: a mass email's
+`List-Unsubscribe` holds a long signed link, which folding would break.
+
 A send that fails releases the claim and raises, so the task retries.  docs/jobs.md states
 the guarantees.  Delivery goes to SMTP (`smtp://`, `smtp+starttls://`, `smtps://`) or, in
 the local default, to .eml files in a folder (`file://`).
@@ -25,6 +28,7 @@ import ssl
 import time
 import uuid
 from datetime import datetime, timedelta
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from enum import StrEnum
@@ -43,6 +47,11 @@ from directory.core.models import UTCDateTime, check_in, utcnow
 from directory.extensions import db
 
 SEND_EMAIL_TASK = "emails.send"
+
+# Headers the caller sets (`queue_email(headers=...)`) are written as given, on one line:
+# folding would cut a long link in List-Unsubscribe into encoded words no client follows.
+# The headers we set ourselves are still folded as usual.
+_UNFOLDED_EXTRA_HEADERS = policy.default.clone(refold_source="none")
 
 log = logging.getLogger(__name__)
 
@@ -78,20 +87,39 @@ class SentEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def queue_email(to: str, template: str, subject: str, **context: Any) -> outbox.OutboxMessage:
-    """Render templates/emails/<template>.txt (and .html if present) and queue the message.
+def queue_email(
+    to: str,
+    template: str,
+    subject: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> outbox.OutboxMessage:
+    """Render templates/emails/<template>.txt (and .html if present) and queue the message,
+    with `headers` added to the standard ones (printable ASCII, one line each).
 
     Transactional: nothing is sent unless the caller's transaction commits.
     """
+    for name, value in (headers or {}).items():
+        if not (name + value).isascii() or any(ord(ch) < 32 for ch in name + value):
+            raise ValueError(f"email header {name!r} must be printable ASCII on one line")
     context = {"subject": subject, **context}
     text = render_template(f"emails/{template}.txt", **context)
     try:
         html = render_template(f"emails/{template}.html", **context)
     except TemplateNotFound:
         html = ""
+    extra = {"headers": headers} if headers else {}
     return outbox.enqueue(
-        SEND_EMAIL_TASK, to=to, subject=subject, template=template, text=text, html=html
+        SEND_EMAIL_TASK, to=to, subject=subject, template=template, text=text, html=html, **extra
     )
+
+
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """The headers of a one-click unsubscribe (RFC 2369 and RFC 8058): mail clients show an
+    "Unsubscribe" button that POSTs `List-Unsubscribe=One-Click` to `url` (https in
+    production), which must work without signing in.  Transactional emails carry none."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def deliver(outbox_id: int, *, already_sent: bool = False) -> bool:
@@ -198,12 +226,14 @@ def message_id_for(outbox_id: int) -> str:
 
 
 def build_message(payload: dict[str, Any], outbox_id: int) -> EmailMessage:
-    email = EmailMessage()
+    email = EmailMessage(policy=_UNFOLDED_EXTRA_HEADERS)
     email["From"] = current_app.config["MAIL_FROM"]
     email["To"] = payload["to"]
     email["Subject"] = payload["subject"]
     email["Date"] = formatdate(localtime=False)
     email["Message-ID"] = message_id_for(outbox_id)
+    for name, value in payload.get("headers", {}).items():
+        email.set_raw(name, value)  # a raw value is never refolded under this policy
     email.set_content(payload["text"])
     if payload.get("html"):
         email.add_alternative(payload["html"], subtype="html")

@@ -19,6 +19,7 @@ class TokenPurpose(StrEnum):
     VERIFY_ACCOUNT_EMAIL = "account.verify-email"
     RESET_PASSWORD = "account.reset-password"
     JOIN_CLINIC = "clinic.join"
+    STOP_REVIEW_EMAILS = "clinic.stop-review-emails"
     CONFIRM_REVIEW = "review.confirm-email"
     MANAGE_REVIEW = "review.manage"
     APPEAL_REVIEW = "review.appeal"

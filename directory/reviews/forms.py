@@ -1,4 +1,5 @@
-"""Forms for writing a review, inviting a client, replying and flagging."""
+"""Forms for writing a review, inviting a client, replying, flagging, and choosing how a
+clinic member hears of new reviews."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from wtforms.fields import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
+from directory.clinics.models import ReviewEmails
 from directory.core.formatting import month_names
 from directory.core.forms import (
     ChoiceField,
@@ -240,3 +242,16 @@ class WithdrawForm(PageForm):
 
 class HelpfulForm(PageForm):
     """No fields: the CSRF token, so a vote is a deliberate POST from our page."""
+
+
+class ReviewEmailsForm(PageForm):
+    choice = RadioChoiceField(
+        "Email me about new reviews",
+        choices=[
+            SelectChoice(ReviewEmails.EACH.value, "For each review, as soon as it is published"),
+            SelectChoice(ReviewEmails.DAILY.value, "Once a day, one email listing the new reviews"),
+            SelectChoice(ReviewEmails.NONE.value, "Never"),
+        ],
+        validators=[DataRequired(message="Choose how you want to hear of new reviews.")],
+        invalid_message="Choose how you want to hear of new reviews.",
+    )

@@ -251,3 +251,20 @@ class TherapistRating(TenantMixin, db.Model):
     @property
     def mean(self) -> float | None:
         return self.rating_sum / self.review_count if self.review_count else None
+
+
+class ReviewDigestItem(TenantMixin, db.Model):
+    """A published review waiting for the next daily digest of one clinic member (one who
+    chose `ReviewEmails.DAILY`); the digest task sends and deletes it (reviews.notifications)."""
+
+    __tablename__ = "review_digest_items"
+    __table_args__ = (
+        tenant_foreign_key(["membership_id"], "memberships"),
+        tenant_foreign_key(["review_id"], "reviews"),
+        sa.UniqueConstraint("membership_id", "review_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int]
+    review_id: Mapped[int] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from directory.core.mail import FolderTransport, SMTPTransport, queue_email, transport_for
+from directory.core.mail import (
+    FolderTransport,
+    SMTPTransport,
+    queue_email,
+    transport_for,
+    unsubscribe_headers,
+)
 from directory.extensions import db
 
 
@@ -42,3 +48,31 @@ def test_mail_urls_name_their_transport():
 def test_an_unknown_mail_scheme_is_a_clear_error():
     with pytest.raises(ValueError, match="MAIL_URL scheme"):
         transport_for("pigeon://coop")
+
+
+def test_extra_headers_arrive_over_smtp_on_one_line_and_cannot_inject(make_app, smtp_server):
+    link = "https://directory.example/review-emails/unsubscribe/" + "x" * 150
+    app = make_app(MAIL_URL=smtp_server.url)
+    with app.app_context():
+        with pytest.raises(ValueError, match="one line"):
+            queue_email(
+                "a@example.com",
+                "verify_account",
+                "Hi",
+                headers={"List-Unsubscribe": "<x>\r\nBcc: b@example.com"},
+            )
+        queue_email(
+            "a@example.com",
+            "verify_account",
+            "Confirm",
+            headers=unsubscribe_headers(link),
+            user={},
+            link="x",
+        )
+        db.session.commit()
+        db.session.remove()
+    (message,) = smtp_server.wait_for(1)
+    assert message["List-Unsubscribe"] == f"<{link}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # As it came over the wire: one line, not folded into encoded words.
+    assert dict(message.raw_items())["List-Unsubscribe"] == f"<{link}>"

@@ -271,7 +271,7 @@ def test_own_rows_can_be_updated(world):
 
 def test_every_tenant_table_has_row_level_security_enabled_and_forced(app):
     tables = sorted(model.__tablename__ for model in tenant_models(db.Model.registry))
-    assert len(tables) == 20
+    assert len(tables) == 21
     flags = db.session.execute(
         sa.text(
             "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class"
@@ -403,4 +403,4 @@ def test_migrations_run_as_the_owner_while_the_app_runs_as_its_role(app):
     assert db.session.scalar(policies) == 0
     db.session.remove()
     upgrade()
-    assert db.session.scalar(policies) == before == 53
+    assert db.session.scalar(policies) == before == 55
