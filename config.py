@@ -141,6 +141,9 @@ class Config:
     # /metrics: open when neither is set, except in production (where it is then 404).
     # Either one lets a scraper in: a bearer token, or an address in the listed networks.
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # Unexpected errors of the web app and the workers go to Sentry when set (no personal
+    # data: no cookies, addresses or user details).
+    SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
     METRICS_ALLOWED_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "")
     # The Celery worker serves its own task metrics on this port (0: not at all).
     WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)

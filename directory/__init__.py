@@ -55,9 +55,10 @@ def configure_proxies(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    from directory.core import logs
+    from directory.core import error_reports, logs
 
     logs.init_app(app)
+    error_reports.init_app(app)
 
 
 def configure_extensions(app: Flask) -> None:

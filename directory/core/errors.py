@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError, MethodNotAllowed
 
+from directory.core import error_reports
 from directory.extensions import db
 
 log = logging.getLogger(__name__)
@@ -20,10 +21,14 @@ FRIENDLY_MESSAGES = {
     405: "That action is not available on this page.",
     413: "What you sent is too large.",
     429: "Too many attempts in a short time. Please wait a little and try again.",
-    500: "Something went wrong on our side. We have been notified; please try again shortly.",
+    500: "Something went wrong on our side, and the error was logged. Please try again shortly.",
     503: "The directory is briefly unavailable. Nothing you sent was half-saved; please try"
     " again in a moment.",
 }
+REPORTED = (
+    "Something went wrong on our side, and the error was reported to the team. Please try"
+    " again shortly."
+)
 # How long a client is asked to wait when the database cannot be reached.
 RETRY_AFTER_SECONDS = 10
 
@@ -60,6 +65,8 @@ def _render(
     suggestions: tuple[str, ...] = (),
 ):
     message = FRIENDLY_MESSAGES.get(status, "The request could not be completed.")
+    if status == InternalServerError.code and error_reports.reporting():
+        message = REPORTED
     if wants_json():
         body = {"error": {"status": status, "message": description or message}}
         if parameter:
@@ -94,6 +101,7 @@ def register_error_handlers(app: Flask) -> None:
         if database_unreachable(error):
             return _database_unavailable(error)
         log.exception("unhandled error on %s %s", request.method, request.path)
+        error_reports.report(error)
         return _render(InternalServerError.code)
 
 

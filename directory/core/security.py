@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, g, request
 
 from directory.core.embedding import is_embed_path
 
@@ -39,6 +39,10 @@ EMBED_CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def add_security_headers(response: Response) -> Response:
+    if _served_signed_in():
+        # A signed-in page is that person's: no shared cache keeps it, and no browser
+        # shows it again from disk after sign-out.
+        response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if is_embed_path(request.path):
@@ -50,3 +54,11 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+def _served_signed_in() -> bool:
+    """Whether this response was made for a signed-in person.  Reads the user Flask-Login
+    loaded for the request, if the request asked for one, and never the session itself:
+    reading it would add `Vary: Cookie` to public answers (the API, embeds)."""
+    user = g.get("_login_user")
+    return user is not None and user.is_authenticated
