@@ -115,7 +115,7 @@ def test_a_profile_shows_its_price_in_the_readers_locale(client):
     )
     db.session.commit()
     english = client.get(f"/therapists/{therapist.slug}", headers={"Accept-Language": "en"})
-    assert "THB800–THB1,200 for 60 minutes" in english.get_data(as_text=True)
+    assert "THB800\u2013THB1,200 for 60 minutes" in english.get_data(as_text=True)
     french = client.get(f"/therapists/{therapist.slug}", headers={"Accept-Language": "fr-CA"})
-    shown = f"800{NO_BREAK_SPACE}THB–1{NO_BREAK_SPACE}200{NO_BREAK_SPACE}THB"
+    shown = f"800{NO_BREAK_SPACE}THB\u20131{NO_BREAK_SPACE}200{NO_BREAK_SPACE}THB"
     assert shown in french.get_data(as_text=True)
