@@ -45,8 +45,7 @@ def form_status(form) -> int:
 def register():
     if not current_user.is_authenticated:
         # "List your clinic" is most often a new owner's first visit: the account is
-        # made on the way, then registration brings them back here.
-        flash("Create your account first; then you can list your clinic.", "info")
+        # made on the way (the page says so), then registration brings them back here.
         return redirect(url_for("accounts.register", next=url_for("clinics.register")))
     form = ClinicForm()
     if form.validate_on_submit():
