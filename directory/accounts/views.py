@@ -30,7 +30,7 @@ def safe_next_url(default: str) -> str:
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("public.home"))
+        return redirect(safe_next_url(url_for("public.home")))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -49,9 +49,11 @@ def register():
             db.session.commit()
             login_user(user)
             flash(f"Welcome! We sent a link to {user.email} to confirm your address.", "success")
-            return redirect(url_for("accounts.account"))
+            return redirect(safe_next_url(url_for("accounts.account")))
     status = 422 if form.errors else 200
-    return render_template("accounts/register.html", form=form), status
+    return render_template(
+        "accounts/register.html", form=form, next=same_site_path(request.args.get("next"))
+    ), status
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -66,10 +68,14 @@ def sign_in():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.email}.", "success")
-            return redirect(safe_next_url(url_for("public.home")))
+            # Without a `next`, the clinics domain knows where a member goes (by endpoint:
+            # accounts imports no domain that depends on it).
+            return redirect(safe_next_url(url_for("clinics.landing")))
         form.password.errors.append("That email and password do not match an account.")
     status = 422 if form.errors else 200
-    return render_template("accounts/sign_in.html", form=form), status
+    return render_template(
+        "accounts/sign_in.html", form=form, next=same_site_path(request.args.get("next"))
+    ), status
 
 
 @bp.get("/login")

@@ -19,7 +19,6 @@ from directory.clinics.opening_hours import (
     Week,
     checked_ranges,
     status_at,
-    zone,
 )
 from directory.extensions import db
 
@@ -96,7 +95,7 @@ def opening_status(
     """Open or closed now in the clinic's own time zone (its city's); None when the clinic
     gives no hours or its city has no known zone.  `closures`: those ending today or later
     in that zone, when the caller has them already."""
-    tz = zone(clinic.city.timezone)
+    tz = clinic.time_zone
     if tz is None:
         return None
     now = now or datetime.now(UTC)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from directory.accounts.models import User
+from directory.clinics.opening_hours import zone
 from directory.core.models import TenantMixin, TimestampMixin, UTCDateTime, check_in, utcnow
 from directory.extensions import db
+from directory.places.currencies import country_currency
 from directory.places.models import City
 
 
@@ -50,6 +53,17 @@ class Clinic(TimestampMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     city: Mapped[City] = relationship(lazy="joined")
+
+    # Both follow the clinic's place, so moving to another city moves them too.
+    @property
+    def currency(self) -> str:
+        """Its country's currency: what its therapists' prices are in unless they say."""
+        return country_currency(self.city.country_code)
+
+    @property
+    def time_zone(self) -> ZoneInfo | None:
+        """Its city's zone, in which its opening hours are kept; None if unknown."""
+        return zone(self.city.timezone)
 
     def __repr__(self) -> str:
         return f"<Clinic {self.slug}>"

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from directory.clinics import dashboard, hours, services
 from directory.clinics.access import clinic_route, owned_or_404
+from directory.clinics.console_links import console_url, member_clinic_slugs
 from directory.clinics.forms import ClinicForm, ClosureForm, HoursForm, RoleForm, TeamInviteForm
 from directory.clinics.models import Clinic, ClinicClosure, Membership, Role, TeamInvitation
 from directory.clinics.opening_hours import WEEKDAYS, day_text
@@ -40,9 +41,12 @@ def form_status(form) -> int:
 
 
 @bp.route("/clinics/new", methods=["GET", "POST"])
-@login_required
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
+    if not current_user.is_authenticated:
+        # "List your clinic" is most often a new owner's first visit: the account is
+        # made on the way (the page says so), then registration brings them back here.
+        return redirect(url_for("accounts.register", next=url_for("clinics.register")))
     form = ClinicForm()
     if form.validate_on_submit():
         try:
@@ -62,10 +66,20 @@ def my_clinics():
     return render_template("clinics/mine.html", clinics=services.clinics_of(current_user))
 
 
+@bp.get("/signed-in")
+@login_required
+def landing():
+    """Where signing in leads without a `next`: a clinic member to their console (or the
+    list of their clinics), anyone else to the home page, as before."""
+    return redirect(console_url(member_clinic_slugs(current_user)) or url_for("public.home"))
+
+
 @bp.get("/manage/")
-def my_clinics_alias():
-    """/manage/ as typed: the list of the member's clinics (or sign-in, from there)."""
-    return redirect(url_for("clinics.my_clinics"))
+@login_required
+def console_entry():
+    """/manage/ as typed: straight to the member's console, or the list of their clinics
+    (which invites someone on no team to register one)."""
+    return redirect(console_url(member_clinic_slugs(current_user)) or url_for("clinics.my_clinics"))
 
 
 @bp.get("/manage/<clinic_slug>/")

@@ -1,4 +1,4 @@
-"""Values formatted for people: dates, ratings, distances, counts.
+"""Values formatted for people: dates, ratings, distances, counts, prices.
 
 Numbers and dates follow the reader's locale: the first of SUPPORTED_LOCALES their
 browser's Accept-Language asks for (`reader_locale`), else DEFAULT_LOCALE.  The words
@@ -9,12 +9,13 @@ formatted for (`public/page_cache.py`), so a page is never served to a reader of
 from __future__ import annotations
 
 import re
+from copy import copy
 from datetime import date, datetime
 from functools import lru_cache
 
-from babel import negotiate_locale
+from babel import Locale, negotiate_locale
 from babel.dates import format_date, get_month_names
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import NumberPattern, format_decimal, format_percent, parse_pattern
 from flask import Flask, Response, has_request_context, request
 from markupsafe import Markup, escape
 from werkzeug.datastructures import LanguageAccept
@@ -80,6 +81,24 @@ def rating(value: float | None) -> str:
 def share(value: float | None) -> str:
     """A fraction as a percentage with one decimal: '12.5%'; a dash when unknown."""
     return "—" if value is None else format_percent(value, "#,##0.0%", locale=reader_locale())
+
+
+def price(amount: int | None, currency: str) -> str:
+    """A whole amount of a currency as the reader writes money: 'CA$90' for 'en', '90 $'
+    for 'fr_CA', '฿1,200' for 'th'.  Prices are kept in whole units, so no decimals."""
+    if amount is None:
+        return ""
+    locale = reader_locale()
+    return _whole_money_pattern(locale).apply(
+        amount, locale, currency=currency, currency_digits=False
+    )
+
+
+@lru_cache(maxsize=len(SUPPORTED_LOCALES))
+def _whole_money_pattern(locale: str) -> NumberPattern:
+    pattern = copy(parse_pattern(Locale.parse(locale).currency_formats["standard"]))
+    pattern.frac_prec = (0, 0)
+    return pattern
 
 
 def month_names() -> list[tuple[int, str]]:
@@ -149,6 +168,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(number)
     app.add_template_filter(rating)
     app.add_template_filter(share)
+    app.add_template_global(price)
     app.add_template_global(plural)
     app.add_template_global(rating_summary)
     app.add_template_global(slug_urls)

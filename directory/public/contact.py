@@ -19,7 +19,7 @@ from flask import url_for
 
 from directory.clinics import hours
 from directory.clinics.models import Clinic, ClinicClosure
-from directory.clinics.opening_hours import WEEKDAYS, OpeningStatus, Week, day_text, zone
+from directory.clinics.opening_hours import WEEKDAYS, OpeningStatus, Week, day_text
 from directory.core.links import is_web_address
 from directory.core.phones import tel_uri
 from directory.therapists.models import ContactKind, Therapist
@@ -77,7 +77,7 @@ class ContactCard:
 def hours_view(clinic: Clinic, now: datetime | None = None) -> ClinicHoursView:
     now = now or datetime.now(UTC)
     week = hours.week_of(clinic)
-    tz = zone(clinic.city.timezone)
+    tz = clinic.time_zone
     today = now.astimezone(tz).date() if tz else now.date()
     coming = hours.closures_of(clinic, from_day=today)
     status = hours.opening_status(clinic, week, now, closures=coming)

@@ -12,7 +12,7 @@ the one after-commit mechanism, so a rolled-back savepoint or transaction forget
 | specialty, condition or language link         |                                          |
 | a clinic's reply to a review                  | the reviewed therapist's profile         |
 | a clinic, its opening hours or closures       | the profile of each of its therapists    |
-| a user                                        | the account's header snapshot            |
+| a user, or one of their memberships           | the account's header snapshot            |
 | a therapist's headshot                        | its profile, and the search pages (cards |
 |                                               | show it)                                 |
 
@@ -30,7 +30,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from directory.accounts.models import User
-from directory.clinics.models import Clinic, ClinicClosure, ClinicHours
+from directory.clinics.models import Clinic, ClinicClosure, ClinicHours, Membership
 from directory.core import after_commit
 from directory.photos.models import Photo
 from directory.public import shared_store
@@ -73,6 +73,8 @@ def stale_subjects(session: Session) -> set[str]:
         elif isinstance(instance, User):
             if instance.id is not None:  # a new account has no snapshot yet
                 subjects.add(account_subject(str(instance.id)))
+        elif isinstance(instance, Membership):  # the header's "Your clinics"
+            subjects.add(account_subject(str(instance.user_id)))
         elif isinstance(instance, Clinic):
             clinic_ids.add(instance.id)
         elif isinstance(instance, (ClinicHours, ClinicClosure)):

@@ -1,16 +1,17 @@
 """Who a signed-in visitor is, as the parts of a stored page show them, without the database.
 
 A stored page costs a signed-out visitor one Redis round trip.  A signed-in visitor's
-header also shows their name, and a link to moderation if they moderate; Flask-Login
+header also shows their name, a link to moderation if they moderate, and "Your clinics"
+if they are on a clinic's team; Flask-Login
 would load their user row for that (a connection from the pool, a transaction, its
 tenancy settings, the query), which costs more than the rest of the page.  So what a
 header shows of an account is kept in the shared store as a snapshot, one subject per
 account, for whoever the signed session says is signed in.
 
 A snapshot is only made from the row Flask-Login loaded, that is, of an active user.
-Every commit that changes a user row starts a new generation of their subject
-(`invalidation`), so the next request loads the row again (and a deactivated account is
-signed out at once).
+Every commit that changes a user row or one of their memberships starts a new generation
+of their subject (`invalidation`), so the next request loads the row again (and a
+deactivated account is signed out at once).
 
 Nothing is decided from a snapshot but what a header shows: every view that acts for the
 user, or shows what is theirs, uses `current_user`, which is the row.
@@ -19,16 +20,17 @@ user, or shows what is theirs, uses `current_user`, which is the row.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from flask import g, session
 from flask_login import current_user
 
 from directory.accounts.models import MODERATING_ROLES, User
+from directory.clinics.console_links import console_url, member_clinic_slugs
 from directory.public import shared_store
 
-SNAPSHOT = "header:1"  # the snapshot's name in its subject; bumped when its fields change
+SNAPSHOT = "header:2"  # the snapshot's name in its subject; bumped when its fields change
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class AccountSnapshot:
 
     display_name: str
     platform_role: str | None
+    clinic_slugs: tuple[str, ...] = ()  # the clinics whose team they are on
 
     is_authenticated = True
 
@@ -44,17 +47,35 @@ class AccountSnapshot:
     def is_moderator(self) -> bool:
         return self.platform_role in MODERATING_ROLES
 
+    @property
+    def console_url(self) -> str | None:
+        """Where the header's "Your clinics" leads; None for nobody's team member."""
+        return console_url(self.clinic_slugs)
+
     def dumps(self) -> bytes:
-        return json.dumps(asdict(self), separators=(",", ":")).encode()
+        fields = {
+            "display_name": self.display_name,
+            "platform_role": self.platform_role,
+            "clinic_slugs": list(self.clinic_slugs),
+        }
+        return json.dumps(fields, separators=(",", ":")).encode()
 
     @classmethod
     def loads(cls, data: bytes) -> AccountSnapshot:
         fields = json.loads(data)
-        return cls(display_name=fields["display_name"], platform_role=fields["platform_role"])
+        return cls(
+            display_name=fields["display_name"],
+            platform_role=fields["platform_role"],
+            clinic_slugs=tuple(fields.get("clinic_slugs", ())),
+        )
 
     @classmethod
     def of(cls, user: User) -> AccountSnapshot:
-        return cls(display_name=user.display_name, platform_role=user.platform_role)
+        return cls(
+            display_name=user.display_name,
+            platform_role=user.platform_role,
+            clinic_slugs=tuple(member_clinic_slugs(user)),
+        )
 
 
 def account_subject(user_id: str) -> str:
@@ -62,18 +83,25 @@ def account_subject(user_id: str) -> str:
 
 
 def current_account() -> Any:
-    """The visitor as a header shows them: the snapshot of their account when one is
-    current, else `current_user` (which loads the row; a snapshot of it is stored)."""
+    """The visitor as a header shows them: the stored snapshot of their account when one
+    is current, else a snapshot made from `current_user` (which loads the row; the
+    snapshot is stored), or the anonymous user."""
     user_id = session.get("_user_id")
-    if user_id is None or "_login_user" in g or not shared_store.enabled():
-        return current_user  # signed out (no query), the row loaded already, or no store
+    if user_id is None:
+        return current_user  # signed out: no query
+    if "_login_user" in g or not shared_store.enabled():
+        return _snapshot_of(current_user)  # the row loaded already, or no store
     subject = account_subject(str(user_id))
     generation, stored = shared_store.lookup(subject, SNAPSHOT)
     if generation is None:  # Redis is unavailable
-        return current_user
+        return _snapshot_of(current_user)
     if stored is not None:
         return AccountSnapshot.loads(stored)
-    user = current_user._get_current_object()
-    if user.is_authenticated:
-        shared_store.store(subject, SNAPSHOT, generation, AccountSnapshot.of(user).dumps())
-    return user
+    snapshot = _snapshot_of(current_user)
+    if snapshot.is_authenticated:
+        shared_store.store(subject, SNAPSHOT, generation, snapshot.dumps())
+    return snapshot
+
+
+def _snapshot_of(user: Any) -> Any:
+    return AccountSnapshot.of(user) if user.is_authenticated else user

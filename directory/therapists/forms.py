@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.numbers import get_currency_name
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
@@ -19,7 +20,17 @@ from directory.core.forms import (
     web_address_validators,
 )
 
-CURRENCIES = ["CAD", "USD", "GBP", "EUR", "AUD", "THB"]
+# Offered to every clinic after its own country's currency.
+COMMON_CURRENCIES = ["CAD", "USD", "GBP", "EUR", "AUD", "THB"]
+
+
+def currency_choices(*first: str | None) -> list[SelectChoice]:
+    """`first` (the clinic's currency, a therapist's own), then the common ones, each once:
+    "THB — Thai Baht"."""
+    codes = dict.fromkeys(code for code in (*first, *COMMON_CURRENCIES) if code)
+    return [
+        SelectChoice(code, f"{code} — {get_currency_name(code, locale='en')}") for code in codes
+    ]
 
 
 class TherapistForm(PageForm):
@@ -53,9 +64,9 @@ class TherapistForm(PageForm):
     )
     currency = ChoiceField(
         "Currency",
-        choices=[SelectChoice(c, c) for c in CURRENCIES],
-        default="CAD",
+        choices=currency_choices(),
         invalid_message="Choose one of the listed currencies.",
+        description="Your clinic's country's currency unless you choose another.",
     )
     session_minutes = WholeNumberField(
         "Session length (minutes)",
@@ -88,7 +99,11 @@ class TherapistForm(PageForm):
     conditions = MultiCheckboxField("Conditions treated", coerce=int, choices=[])
     languages = MultiCheckboxField("Languages", choices=[])
 
-    def fill_choices(self, modalities, conditions, languages) -> None:
+    def fill_choices(self, modalities, conditions, languages, currency: str) -> None:
+        """`currency`: the clinic's, offered first and chosen for a new therapist."""
+        self.currency.choices = currency_choices(currency, self.currency.object_data)
+        if self.currency.data is None:
+            self.currency.data = currency
         self.modalities.choices = [SelectChoice(m.id, m.name) for m in modalities]
         self.conditions.choices = [SelectChoice(c.id, c.name) for c in conditions]
         self.languages.choices = [SelectChoice(lang.code, lang.name) for lang in languages]

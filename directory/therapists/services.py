@@ -53,7 +53,7 @@ class TherapistProfile:
     years_experience: int | None = None
     price_min: int | None = None
     price_max: int | None = None
-    currency: str = "CAD"
+    currency: str | None = None  # None: a new therapist's clinic's, an existing one's own
     session_minutes: int = 60
     accepting_new_clients: bool = True
     does_not_treat: str = ""
@@ -117,7 +117,8 @@ def _apply_profile(therapist: Therapist, profile: TherapistProfile) -> None:
     therapist.years_experience = profile.years_experience
     therapist.price_min = profile.price_min
     therapist.price_max = profile.price_max
-    therapist.currency = profile.currency
+    if profile.currency:
+        therapist.currency = profile.currency
     therapist.session_minutes = profile.session_minutes
     therapist.accepting_new_clients = profile.accepting_new_clients
     therapist.does_not_treat = profile.does_not_treat.strip()
@@ -126,9 +127,13 @@ def _apply_profile(therapist: Therapist, profile: TherapistProfile) -> None:
 
 
 def create_therapist(clinic: Clinic, profile: TherapistProfile) -> Therapist:
-    """A new draft therapist; its slug is fixed now and never changes."""
+    """A new draft therapist; its slug is fixed now and never changes.  Its prices are in
+    the clinic's country's currency unless the profile names another."""
     therapist = Therapist(
-        clinic_id=clinic.id, slug=unique_slug(Therapist, profile.name), is_published=False
+        clinic_id=clinic.id,
+        slug=unique_slug(Therapist, profile.name),
+        is_published=False,
+        currency=clinic.currency,
     )
     _apply_profile(therapist, profile)
     db.session.add(therapist)

@@ -16,9 +16,14 @@ from directory.therapists.models import Accreditation, Therapist
 bp = Blueprint("manage_therapists", __name__, url_prefix="/manage/<clinic_slug>/therapists")
 
 
-def therapist_form(**kwargs) -> TherapistForm:
+def therapist_form(clinic, **kwargs) -> TherapistForm:
     form = TherapistForm(**kwargs)
-    form.fill_choices(queries.all_modalities(), queries.all_conditions(), queries.all_languages())
+    form.fill_choices(
+        queries.all_modalities(),
+        queries.all_conditions(),
+        queries.all_languages(),
+        currency=clinic.currency,
+    )
     return form
 
 
@@ -85,7 +90,7 @@ def index(clinic, membership):
 @bp.route("/new", methods=["GET", "POST"])
 @clinic_route(Permission.MANAGE_THERAPISTS)
 def new(clinic, membership):
-    form = therapist_form()
+    form = therapist_form(clinic)
     if form.validate_on_submit():
         therapist = services.create_therapist(clinic, profile_from(form))
         db.session.commit()
@@ -105,7 +110,7 @@ def edit(clinic, membership, therapist_id: int):
     therapist = owned_or_404(Therapist, therapist_id, clinic)
     if therapist.deleted_at is not None:
         return to_list(clinic)
-    form = therapist_form(obj=therapist)
+    form = therapist_form(clinic, obj=therapist)
     if request.method == "GET":
         form.modalities.data = [m.id for m in therapist.modalities]
         form.conditions.data = [c.id for c in therapist.conditions]

@@ -111,7 +111,7 @@ def test_sign_in_never_redirects_off_site(client, target):
         query_string={"next": target},
         data={"email": "bob@example.com", "password": PASSWORD},
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/signed-in"  # our own landing, never theirs
 
 
 def test_password_reset_link_works_once(client, mail_folder):

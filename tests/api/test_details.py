@@ -22,7 +22,7 @@ def test_the_profile_shows_public_facts_checked_credentials_and_the_rating(api, 
     assert body["name"] == "John Wintertime"
     assert body["headline"] == "Registered massage therapist and rehabilitation specialist"
     assert body["years_experience"] == 11
-    assert body["price"] == {"min": 90, "max": 120, "currency": "CAD", "session_minutes": 60}
+    assert body["price"] == {"min": 90, "max": 120, "currency": "THB", "session_minutes": 60}
     assert body["does_not_treat"].startswith("Fever")
     assert body["clinic"]["slug"] == "bang-rak"
     assert body["city"] == {"slug": "bangkok", "name": "Bangkok", "country_code": "TH"}

@@ -97,8 +97,8 @@ def test_add_two_from_their_profiles_and_compare_them(
     expect(columns.nth(0)).to_contain_text("John Wintertime")
     expect(columns.nth(1)).to_contain_text("Mia Laurent")
     price = page.locator("table.compare-table > tbody > tr", has_text="Price")
-    expect(price).to_contain_text("CAD 90\u2013120 for 60 minutes")
-    expect(price).to_contain_text("CAD 85\u2013110 for 60 minutes")
+    expect(price).to_contain_text("CA$90\u2013CA$120 for 60 minutes")
+    expect(price).to_contain_text("CA$85\u2013CA$110 for 60 minutes")
 
     page.get_by_label("Show the distance from").fill("Toronto")
     page.get_by_role("button", name="Show distance").click()

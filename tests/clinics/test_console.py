@@ -267,14 +267,15 @@ def test_the_dashboard_counts_the_clinics_own_things(client):
     assert b"Someone Else" not in page
 
 
-def test_manage_with_a_slash_leads_a_member_to_their_clinics(client):
-    clinic = create_clinic("Harbour Massage")
+def test_manage_with_a_slash_leads_a_member_of_one_clinic_to_its_console(client):
+    clinic = create_clinic("Harbour Massage", slug="harbour-massage")
     user = create_user("owner@example.com")
     db.session.add(Membership(clinic_id=clinic.id, user_id=user.id, role=Role.OWNER))
     db.session.commit()
     sign_in(client, user)
     response = client.get("/manage/")
-    assert response.status_code == 302 and response.headers["Location"] == "/manage"
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/manage/harbour-massage/"
     assert b"Harbour Massage" in client.get("/manage/", follow_redirects=True).data
 
 
@@ -282,4 +283,4 @@ def test_manage_with_a_slash_sends_a_signed_out_visitor_to_sign_in(client):
     response = client.get("/manage/", follow_redirects=True)
     assert response.status_code == 200
     assert response.request.path == "/sign-in"
-    assert response.request.args["next"] == "/manage"
+    assert response.request.args["next"] == "/manage/"

@@ -88,3 +88,34 @@ def test_a_profile_shows_dates_in_the_readers_locale_and_says_it_varies(client):
     assert "visited March 2026" in english.get_data(as_text=True)
     assert "visited März 2026" in german.get_data(as_text=True)
     assert "Accept-Language" in german.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("header", "amount", "currency", "shown"),
+    [
+        ("en", 90, "CAD", "CA$90"),
+        ("en-CA", 90, "CAD", "$90"),
+        ("en", 1200, "THB", "THB1,200"),
+        ("th", 1200, "THB", "฿1,200"),
+        ("fr-CA", 1200, "CAD", f"1{NO_BREAK_SPACE}200{NO_BREAK_SPACE}$"),
+        ("de", 90, "EUR", f"90{NO_BREAK_SPACE}€"),
+    ],
+)
+def test_prices_are_whole_amounts_as_the_reader_writes_money(
+    bare_app, header, amount, currency, shown
+):
+    with read_as(bare_app, header):
+        assert formatting.price(amount, currency) == shown
+        assert formatting.price(None, currency) == ""
+
+
+def test_a_profile_shows_its_price_in_the_readers_locale(client):
+    therapist = create_therapist(
+        create_clinic(city_slug="bangkok"), price_min=800, price_max=1200, currency="THB"
+    )
+    db.session.commit()
+    english = client.get(f"/therapists/{therapist.slug}", headers={"Accept-Language": "en"})
+    assert "THB800\u2013THB1,200 for 60 minutes" in english.get_data(as_text=True)
+    french = client.get(f"/therapists/{therapist.slug}", headers={"Accept-Language": "fr-CA"})
+    shown = f"800{NO_BREAK_SPACE}THB\u20131{NO_BREAK_SPACE}200{NO_BREAK_SPACE}THB"
+    assert shown in french.get_data(as_text=True)

@@ -92,7 +92,7 @@ def test_two_therapists_side_by_side_with_every_fact(client):
     assert rows["Clinic"] == ["Bang Rak Thai Massage Toronto", "Port Credit Wellness Mississauga"]
     assert rows["New clients"] == ["Accepting", "Not taking new clients"]
     assert rows["Experience"] == ["11 years", "4 years"]
-    assert rows["Price"] == ["CAD 90\u2013120 for 60 minutes", "USD 80 for 90 minutes"]
+    assert rows["Price"] == ["CA$90\u2013CA$120 for 60 minutes", "$80 for 90 minutes"]
     assert rows["Languages"] == ["English, French", "Spanish"]
     john_credentials, mia_credentials = rows["Credentials"]
     assert "RMT Verified" in john_credentials and "Expires 31 January 2030" in john_credentials

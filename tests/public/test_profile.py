@@ -92,7 +92,7 @@ def test_the_profile_shows_facts_credentials_rating_and_labelled_reviews(client)
         "John Wintertime",
         "Registered massage therapist and rehabilitation specialist",
         "11 years",
-        "CAD 90\u2013120 for 60 minutes",
+        "CA$90\u2013CA$120 for 60 minutes",
         "Fever, contagious illness",
         'href="/clinics/bang-rak"',
         "College of Massage Therapists of Ontario",
