@@ -107,6 +107,7 @@ def configure_blueprints(app: Flask) -> None:
     from directory.public.views import bp as public_bp
     from directory.reviews.manage_views import bp as manage_reviews_bp
     from directory.reviews.views import bp as reviews_bp
+    from directory.self_service.views import bp as self_service_bp
     from directory.therapists.views import bp as manage_therapists_bp
 
     # Before any rule is added: rules take their converters when they are bound.
@@ -117,6 +118,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(compare_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(self_service_bp)
     app.register_blueprint(clinics_bp)
     app.register_blueprint(manage_therapists_bp)
     app.register_blueprint(reviews_bp)

@@ -65,7 +65,12 @@ def test_a_seeded_database_downgrades_to_base_and_upgrades_again(fresh_database_
         assert db.session.scalar(sa.text("SELECT count(*) FROM clinic_hours")) > 0
         assert db.session.scalar(sa.text("SELECT count(*) FROM photos")) > 0  # headshots
         db.session.remove()
-        downgrade(revision="0012_photos")  # the latest step, back over real rows
+        downgrade(revision="0013_search_synonyms")  # the latest step, back over real rows
+        columns = {column["name"] for column in sa.inspect(db.engine).get_columns("users")}
+        assert "session_version" not in columns
+        assert db.session.scalar(sa.text("SELECT count(*) FROM users")) > 0
+        db.session.remove()
+        downgrade(revision="0012_photos")  # the synonyms step, back over real rows
         assert "search_synonyms" not in sa.inspect(db.engine).get_table_names()
         downgrade(revision="0011_clinic_contact")  # the photos step, back over real rows
         assert "photos" not in sa.inspect(db.engine).get_table_names()

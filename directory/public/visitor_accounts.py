@@ -64,16 +64,20 @@ def account_subject(user_id: str) -> str:
 def current_account() -> Any:
     """The visitor as a header shows them: the snapshot of their account when one is
     current, else `current_user` (which loads the row; a snapshot of it is stored)."""
-    user_id = session.get("_user_id")
-    if user_id is None or "_login_user" in g or not shared_store.enabled():
+    session_id = session.get("_user_id")
+    if session_id is None or "_login_user" in g or not shared_store.enabled():
         return current_user  # signed out (no query), the row loaded already, or no store
-    subject = account_subject(str(user_id))
-    generation, stored = shared_store.lookup(subject, SNAPSHOT)
+    # The session carries "<id>:<session version>" (User.get_id): a snapshot is kept per
+    # version, so a session ended by a version bump never finds one and loads the row.
+    user_id, _, version = str(session_id).partition(":")
+    subject = account_subject(user_id)
+    snapshot = f"{SNAPSHOT}:v{version}"
+    generation, stored = shared_store.lookup(subject, snapshot)
     if generation is None:  # Redis is unavailable
         return current_user
     if stored is not None:
         return AccountSnapshot.loads(stored)
     user = current_user._get_current_object()
     if user.is_authenticated:
-        shared_store.store(subject, SNAPSHOT, generation, AccountSnapshot.of(user).dumps())
+        shared_store.store(subject, snapshot, generation, AccountSnapshot.of(user).dumps())
     return user
