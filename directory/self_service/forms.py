@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, PasswordField, RadioField, StringField
+from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from directory.accounts.forms import PASSWORD_RULES
@@ -52,8 +53,12 @@ class DeleteAccountForm(PageForm):
     reviews = RadioField(
         "Your published reviews",
         choices=[
-            ("withdraw", "Withdraw them: they disappear and the ratings are recomputed"),
-            ("keep", "Keep them published as a former member, under your initials only"),
+            SelectChoice(
+                "withdraw", "Withdraw them: they disappear and the ratings are recomputed"
+            ),
+            SelectChoice(
+                "keep", "Keep them published as a former member, under your initials only"
+            ),
         ],
         default="withdraw",
         validators=[DataRequired(message="Choose what happens to your reviews.")],
