@@ -13,6 +13,7 @@ Services flush; the caller commits.  Emails leave through the outbox.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app
 
 from directory.accounts.models import User
@@ -107,9 +108,16 @@ def confirm_email_change(token: str) -> User:
         raise InvalidToken("invalid")
     if find_user_by_email(new_email) is not None:
         raise InvalidToken("invalid")
-    user.email = new_email
-    user.email_verified_at = utcnow()
-    db.session.flush()
+    # Conditional, so of two concurrent uses of the link exactly one changes the row.
+    moved = db.session.execute(
+        sa.update(User)
+        .where(User.id == user.id, User.email == old_email)
+        .values(email=new_email, email_verified_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        raise InvalidToken("invalid")
+    db.session.refresh(user)
     queue_email(
         old_email,
         "email_changed",

@@ -114,11 +114,13 @@ def read_deletion_token(token: str, user: User) -> bool:
 def delete_account(user: User, *, keep_reviews: bool) -> str:
     """Erase the account as the module docstring says; returns its tombstone id.
 
-    Raises LastOwner, having changed nothing.  Flushes; never commits.
+    Raises LastOwner, or InvalidToken when the account was deleted (or signed out
+    everywhere) since it was loaded, having changed nothing.  Flushes; never commits.
     """
     blocked = clinics_to_hand_over(user)
     if blocked:
         raise LastOwner(blocked)
+    _claim(user)
     tombstone = TOMBSTONE_PREFIX + secrets.token_hex(8)
     tombstone_email = f"{tombstone}@{TOMBSTONE_DOMAIN}"
     reviews = list(db.session.scalars(sa.select(Review).where(Review.user_id == user.id)))
@@ -148,9 +150,30 @@ def delete_account(user: User, *, keep_reviews: bool) -> str:
     user.platform_role = None
     user.is_active = False
     user.deleted_at = utcnow()
-    user.session_version += 1
     db.session.flush()
     return tombstone
+
+
+def _claim(user: User) -> None:
+    """End every session of the account, if nobody did since it was loaded.
+
+    The conditional UPDATE makes a deletion happen once: of two concurrent confirmations
+    one bumps the version, the other (blocked on the row lock, then re-checked) finds
+    nothing and gets InvalidToken('invalid').
+    """
+    claimed = db.session.execute(
+        sa.update(User)
+        .where(
+            User.id == user.id,
+            User.session_version == user.session_version,
+            User.deleted_at.is_(None),
+        )
+        .values(session_version=user.session_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise InvalidToken("invalid")
+    db.session.refresh(user)
 
 
 def _retire_review(review: Review, *, keep: bool, email: str) -> None:

@@ -181,6 +181,8 @@ def confirm_deletion(token: str):
     if request.method == "POST":
         try:
             deletion.delete_account(current_user, keep_reviews=keep_reviews)
+        except InvalidToken:
+            return render_template("accounts/link_problem.html"), 400
         except deletion.LastOwner as refusal:
             return render_template(
                 "self_service/delete_confirm.html",
