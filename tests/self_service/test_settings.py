@@ -124,3 +124,20 @@ def test_an_email_change_link_expires(app, client, mail_folder):
     assert client.get(link).status_code == 400
     db.session.refresh(user)
     assert user.email == "old@example.com"
+
+
+def test_every_account_page_opens_for_its_owner(client):
+    user = create_user(display_name="Ann")
+    db.session.commit()
+    sign_in(client, user.email)
+    for path, heading in (
+        ("/account", "Your account"),
+        ("/account/reviews", "My reviews"),
+        ("/account/name", "Change your name"),
+        ("/account/email", "Change your email address"),
+        ("/account/password", "Change your password"),
+        ("/account/delete", "Delete your account"),
+    ):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert f"<h1>{heading}</h1>" in response.get_data(True), path
