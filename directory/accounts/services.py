@@ -135,13 +135,16 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password through a reset link.  The link stops working afterwards.
+    """Set a new password through a reset link.  The link stops working afterwards, and
+    every session signed in before ends.
 
     Opening the link proves the address, so an unverified email becomes verified.
     Raises InvalidToken or UnusablePassword, having changed nothing.
     """
     user = user_for_reset_token(token)
     user.password_hash = hash_new_password(new_password)
+    # Whoever had the old password may be signed in somewhere: end every session.
+    user.session_version += 1
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     return user

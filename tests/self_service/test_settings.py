@@ -141,3 +141,17 @@ def test_every_account_page_opens_for_its_owner(client):
         response = client.get(path)
         assert response.status_code == 200, path
         assert f"<h1>{heading}</h1>" in response.get_data(True), path
+
+
+def test_a_password_reset_by_link_ends_every_session_too(app, mail_folder):
+    user = create_user()
+    db.session.commit()
+    elsewhere = app.test_client()
+    sign_in(elsewhere, user.email)
+    app.test_client().post("/forgot-password", data={"email": user.email})
+    [link] = [link for link in links_in(emails_in(mail_folder)[0]) if "/reset-password/" in link]
+    response = app.test_client().post(
+        link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert not signed_in(elsewhere)
