@@ -4,7 +4,8 @@ What deletion does, in one transaction (the caller commits):
 - the account's personal data is erased: name, email (replaced by the tombstone's
   address), a password that matches nothing, `deleted_at` set, `is_active` off and
   `session_version` bumped, so it cannot sign in and every session ends at once;
-- its reviews: a published one is withdrawn (reviewer_control.withdraw_review, so the
+- its reviews (my_reviews.written_by: signed in, or as a guest from its verified
+  address): a published one is withdrawn (reviewer_control.withdraw_review, so the
   state machine, the therapist's rating totals and the search document follow in the same
   transaction), unless the person chose to keep it published as a "former member" under
   initials; unconfirmed and pending ones are withdrawn; every one keeps only initials and
@@ -42,6 +43,7 @@ from directory.extensions import db
 from directory.moderation.models import AuditEntry
 from directory.reviews.models import Review, ReviewState
 from directory.reviews.reviewer_control import can_manage, withdraw_review
+from directory.self_service.my_reviews import written_by
 
 TOMBSTONE_PREFIX = "deleted-user-"  # migration 0014's trigger accepts only this in the audit
 TOMBSTONE_DOMAIN = "deleted.invalid"  # RFC 2606: never delivered
@@ -123,7 +125,7 @@ def delete_account(user: User, *, keep_reviews: bool) -> str:
     _claim(user)
     tombstone = TOMBSTONE_PREFIX + secrets.token_hex(8)
     tombstone_email = f"{tombstone}@{TOMBSTONE_DOMAIN}"
-    reviews = list(db.session.scalars(sa.select(Review).where(Review.user_id == user.id)))
+    reviews = list(db.session.scalars(sa.select(Review).where(written_by(user))))
     emails = {user.email, *(review.reviewer_email for review in reviews)}
     memberships = [clinic.id for clinic, _role in clinics_of(user)]
     previous = current_scope()

@@ -21,6 +21,7 @@ from directory.core.outbox import OutboxMessage
 from directory.extensions import db
 from directory.reviews.helpful import user_voter
 from directory.reviews.models import ASPECTS, HelpfulVote, Review
+from directory.self_service.my_reviews import written_by
 
 FORMAT_VERSION = 1
 
@@ -87,7 +88,7 @@ def _emails(address: str) -> list[dict[str, Any]]:
 def export_data(user: User) -> dict[str, Any]:
     """The person's data as a JSON-ready dict (same input, same document, but the date)."""
     reviews = db.session.scalars(
-        sa.select(Review).where(Review.user_id == user.id).order_by(Review.id)
+        sa.select(Review).where(written_by(user)).order_by(Review.id)
     ).all()
     votes = db.session.scalars(
         sa.select(HelpfulVote).where(HelpfulVote.voter == user_voter(user)).order_by(HelpfulVote.id)

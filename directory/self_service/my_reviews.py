@@ -1,4 +1,5 @@
-"""'My reviews': every review a signed-in person wrote, in every state and clinic.
+"""'My reviews': every review a signed-in person wrote, in every state and clinic, signed
+in or as a guest from the address the account has verified.
 
 Read through row-level security's `reviewer_reads_own` policy (migration 0014): the
 database shows a user their own reviews wherever they are.  What the person may do with
@@ -43,8 +44,16 @@ class MyReview:
     appeal_url: str | None
 
 
+def written_by(user: User) -> sa.ColumnElement[bool]:
+    """The reviews that are the user's: written signed in, or as a guest from the address
+    the account has verified (the same rule as row-level security's reviewer_reads_own)."""
+    if not user.email_verified:
+        return Review.user_id == user.id
+    return sa.or_(Review.user_id == user.id, Review.reviewer_email == user.email)
+
+
 def _of(user: User):
-    return sa.select(Review).where(Review.user_id == user.id)
+    return sa.select(Review).where(written_by(user))
 
 
 def reviews_of(user: User, number: int) -> Page[MyReview]:

@@ -14,7 +14,8 @@ Create Date: 2026-12-05 10:00:00
   Every other column, and DELETE and TRUNCATE, are still refused by the database.
 - PostgreSQL row-level security, two more SELECT policies (permissive, ORed with those of
   migrations 0004 and 0009): reviewer_reads_own on reviews (a signed-in user, app.user_id,
-  sees their own reviews in every state and clinic: "My reviews" and the export) and
+  sees their own reviews in every state and clinic, those written signed in and those
+  written as a guest from the account's verified address: "My reviews" and the export) and
   voter_reads_own on review_helpful_votes (their own helpful votes, for the export).
 """
 
@@ -27,6 +28,10 @@ branch_labels = None
 depends_on = None
 
 CURRENT_USER = "nullif(current_setting('app.user_id', true), '')::int"
+# Uncorrelated, so PostgreSQL reads it once per query, not once per row.
+VERIFIED_EMAIL = (
+    f"SELECT u.email FROM users u WHERE u.id = {CURRENT_USER} AND u.email_verified_at IS NOT NULL"
+)
 TOMBSTONE = "deleted-user-%"
 AUDIT_COLUMNS = (
     "id",
@@ -107,7 +112,7 @@ def upgrade():
         op.execute(POSTGRES_APPEND_ONLY.format(tombstone=TOMBSTONE))
         op.execute(
             "CREATE POLICY reviewer_reads_own ON reviews FOR SELECT"
-            f" USING (user_id = {CURRENT_USER})"
+            f" USING (user_id = {CURRENT_USER} OR reviewer_email = ({VERIFIED_EMAIL}))"
         )
         op.execute(
             "CREATE POLICY voter_reads_own ON review_helpful_votes FOR SELECT"

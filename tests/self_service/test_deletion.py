@@ -40,6 +40,13 @@ def world():
         state=ReviewState.REJECTED,
         rejection_reason="promotional",
     )
+    as_guest = create_review(
+        create_therapist(clinic),
+        reviewer_email=ann.email,
+        reviewer_name="Ann Lee",
+        state=ReviewState.PENDING,
+        published_at=None,
+    )
     ratings.recompute(therapist.id)
     record(moderator, "review.approve", "review", published.id, clinic_id=clinic.id)
     record(
@@ -59,6 +66,7 @@ def world():
         "therapist": therapist,
         "published": published.id,
         "rejected": rejected.id,
+        "as_guest": as_guest.id,
     }
 
 
@@ -98,6 +106,8 @@ def test_deleting_erases_the_account_withdraws_its_reviews_and_signs_out(app, wo
     published = db.session.get(Review, world["published"])
     assert published.state == ReviewState.WITHDRAWN
     assert published.reviewer_name == "A. L." and published.reviewer_email == ann.email
+    as_guest = db.session.get(Review, world["as_guest"])
+    assert as_guest.state == ReviewState.WITHDRAWN and as_guest.reviewer_email == ann.email
     totals = db.session.get(TherapistRating, world["therapist"].id)
     assert (totals.review_count, totals.rating_sum) == (1, 5)
     assert db.session.scalar(sa.select(Membership).where(Membership.user_id == ann.id)) is None

@@ -72,3 +72,17 @@ def test_my_reviews_paginate(client):
     second = client.get("/account/reviews?page=2").get_data(True)
     assert "Review number 0" in second and "Review number 11" not in second
     assert client.get("/account/reviews?page=x").status_code == 400
+
+
+def test_reviews_written_as_a_guest_count_once_the_address_is_verified(app):
+    verified, unverified = create_user("ann@example.com"), create_user(verified=False)
+    therapist = create_therapist(create_clinic())
+    create_review(therapist, reviewer_email="ann@example.com", title="Written as a guest")
+    create_review(therapist, reviewer_email=unverified.email, title="Not proven yet")
+    db.session.commit()
+    ann, other = app.test_client(), app.test_client()
+    sign_in(ann, verified.email)
+    sign_in(other, unverified.email)
+    assert "Written as a guest" in ann.get("/account/reviews").get_data(True)
+    assert "Not proven yet" not in other.get("/account/reviews").get_data(True)
+    assert other.get("/account/export.json").get_json()["reviews"] == []
