@@ -119,6 +119,7 @@ def configure_blueprints(app: Flask) -> None:
     from directory.reviews.manage_views import bp as manage_reviews_bp
     from directory.reviews.notification_views import bp as review_emails_bp
     from directory.reviews.views import bp as reviews_bp
+    from directory.self_service.views import bp as self_service_bp
     from directory.therapists.views import bp as manage_therapists_bp
 
     # Before any rule is added: rules take their converters when they are bound.
@@ -129,6 +130,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(compare_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(self_service_bp)
     app.register_blueprint(clinics_bp)
     app.register_blueprint(manage_therapists_bp)
     app.register_blueprint(reviews_bp)

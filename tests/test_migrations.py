@@ -76,11 +76,16 @@ def test_a_seeded_database_downgrades_to_base_and_upgrades_again(fresh_database_
         db.session.commit()
         assert db.session.scalar(sa.text("SELECT count(*) FROM review_digest_items")) > 0
         db.session.remove()
-        downgrade(revision="0013_search_synonyms")  # the latest step, back over real rows
+        downgrade(revision="0014_account_self_service")  # the latest step, back over real rows
         assert "review_digest_items" not in sa.inspect(db.engine).get_table_names()
         columns = {column["name"] for column in sa.inspect(db.engine).get_columns("memberships")}
         assert "review_emails" not in columns
         assert db.session.scalar(sa.text("SELECT count(*) FROM memberships")) > 0
+        db.session.remove()
+        downgrade(revision="0013_search_synonyms")  # the self-service step, back over real rows
+        columns = {column["name"] for column in sa.inspect(db.engine).get_columns("users")}
+        assert "session_version" not in columns
+        assert db.session.scalar(sa.text("SELECT count(*) FROM users")) > 0
         db.session.remove()
         downgrade(revision="0012_photos")  # the synonyms step, back over real rows
         assert "search_synonyms" not in sa.inspect(db.engine).get_table_names()

@@ -36,10 +36,23 @@ class User(UserMixin, TimestampMixin, db.Model):
     platform_role: Mapped[str | None] = mapped_column(sa.String(20))
     is_active: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the id sessions and remember cookies carry (get_id): bumping it signs out
+    # every session made before, at once.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Set when the account was deleted and its personal data erased (self_service.deletion).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session and the remember cookie: "<id>:<version>"."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
 
     @property
     def is_moderator(self) -> bool:

@@ -25,12 +25,19 @@ class EmailAlreadyRegistered(Exception):
     pass
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: an active user by id, or None."""
-    if not user_id.isdigit():
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: the active user a session or remember cookie names, or None.
+
+    The id is "<user id>:<session version>" (User.get_id); a session made before the
+    version was bumped (password changed, account deleted) no longer signs anyone in.
+    """
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -128,13 +135,16 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password through a reset link.  The link stops working afterwards.
+    """Set a new password through a reset link.  The link stops working afterwards, and
+    every session signed in before ends.
 
     Opening the link proves the address, so an unverified email becomes verified.
     Raises InvalidToken or UnusablePassword, having changed nothing.
     """
     user = user_for_reset_token(token)
     user.password_hash = hash_new_password(new_password)
+    # Whoever had the old password may be signed in somewhere: end every session.
+    user.session_version += 1
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     return user

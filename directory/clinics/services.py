@@ -166,6 +166,13 @@ def _owner_count(clinic_id: int) -> int:
     )
 
 
+def is_sole_owner(clinic_id: int, role: str) -> bool:
+    """A member with `role` is the clinic's only owner (who must hand it over before leaving).
+
+    Counts the clinic's memberships: call it with the clinic entered."""
+    return role == Role.OWNER and _owner_count(clinic_id) <= 1
+
+
 def invite_member(clinic: Clinic, invited_by: User, email: str, role: Role) -> TeamInvitation:
     """Email `email` a signed, expiring, single-use link to join `clinic` with `role`.
 
@@ -272,7 +279,7 @@ def change_role(membership: Membership, role: Role) -> Membership:
 
 def remove_member(membership: Membership) -> None:
     """Remove a member from the clinic; the last owner stays."""
-    if membership.role == Role.OWNER and _owner_count(membership.clinic_id) <= 1:
+    if is_sole_owner(membership.clinic_id, membership.role):
         raise LastOwner()
     db.session.delete(membership)
     db.session.flush()

@@ -36,10 +36,14 @@ GRANTS = (
 )
 # Only where the table exists (the command may run before the first migration).
 REVOKES = {
-    # Its triggers already refuse UPDATE and DELETE; the role may not even try.
-    APPEND_ONLY_TABLE: "REVOKE UPDATE, DELETE, TRUNCATE ON %2$I FROM %1$I",
+    # Its triggers refuse UPDATE and DELETE; the role may not even try, except on the one
+    # column a deleted account's tombstone replaces (which the trigger checks, migration 0014).
+    APPEND_ONLY_TABLE: (
+        "REVOKE UPDATE, DELETE, TRUNCATE ON %2$I FROM %1$I",
+        "GRANT UPDATE (actor_email) ON %2$I TO %1$I",
+    ),
     # The application reads which revision it runs on; only migrations move it.
-    MIGRATIONS_TABLE: "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %2$I FROM %1$I",
+    MIGRATIONS_TABLE: ("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %2$I FROM %1$I",),
 }
 
 db_roles_cli = AppGroup("db-roles", help="PostgreSQL roles: the one the application connects as.")
@@ -68,11 +72,12 @@ def create_app_role(engine: sa.Engine, name: str, password: str | None = None) -
 
     `engine` connects as the owner.  The role gets LOGIN and NOSUPERUSER NOBYPASSRLS
     NOCREATEDB NOCREATEROLE, CONNECT on the database, USAGE on schema public, row access to
-    every table and sequence now and later, and no write access to the audit log or the
-    migration version.  A role that exists is brought to that state (its password kept
-    unless a new one is given).  Idempotent and in one transaction.  Raises RoleRefused
-    for a malformed name, the owner itself, a role that owns a relation here or is a
-    member of the owner, and on any database but PostgreSQL.
+    every table and sequence now and later, and no write access to the audit log (but
+    its actor_email, for tombstones) or the migration version.  A role that exists is
+    brought to that state (its password kept unless a new one is given).  Idempotent and
+    in one transaction.  Raises RoleRefused for a malformed name, the owner itself, a role
+    that owns a relation here or is a member of the owner, and on any database but
+    PostgreSQL.
     """
     if not ROLE_NAME.fullmatch(name):
         raise RoleRefused(f"{name!r} is not a plain role name (a-z, 0-9, _; 63 at most)")
@@ -85,9 +90,10 @@ def create_app_role(engine: sa.Engine, name: str, password: str | None = None) -
         _define_role(connection, name, password, exists=exists)
         for statement in GRANTS:
             _execute_formatted(connection, statement, name, _current_database(connection))
-        for table, statement in REVOKES.items():
+        for table, statements in REVOKES.items():
             if connection.scalar(sa.text("SELECT to_regclass(:t) IS NOT NULL"), {"t": table}):
-                _execute_formatted(connection, statement, name, table)
+                for statement in statements:
+                    _execute_formatted(connection, statement, name, table)
     return not exists
 
 

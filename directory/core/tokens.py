@@ -18,6 +18,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 class TokenPurpose(StrEnum):
     VERIFY_ACCOUNT_EMAIL = "account.verify-email"
     RESET_PASSWORD = "account.reset-password"
+    CHANGE_EMAIL = "account.change-email"
+    DELETE_ACCOUNT = "account.delete"
     JOIN_CLINIC = "clinic.join"
     STOP_REVIEW_EMAILS = "clinic.stop-review-emails"
     CONFIRM_REVIEW = "review.confirm-email"

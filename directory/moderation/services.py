@@ -332,9 +332,14 @@ def review_for_appeal(token: str) -> Review:
         raise InvalidToken("invalid")
     if review.appealed_at is not None:
         raise AppealRefused("This review has already been appealed once.")
-    if review.state != ReviewState.REJECTED:
+    if not can_appeal(review):
         raise AppealRefused("Only a rejected review can be appealed.")
     return review
+
+
+def can_appeal(review: Review) -> bool:
+    """A rejected review may be appealed once."""
+    return review.state == ReviewState.REJECTED and review.appealed_at is None
 
 
 def _appeal_max_age() -> int:

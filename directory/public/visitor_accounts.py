@@ -86,20 +86,24 @@ def current_account() -> Any:
     """The visitor as a header shows them: the stored snapshot of their account when one
     is current, else a snapshot made from `current_user` (which loads the row; the
     snapshot is stored), or the anonymous user."""
-    user_id = session.get("_user_id")
-    if user_id is None:
+    session_id = session.get("_user_id")
+    if session_id is None:
         return current_user  # signed out: no query
     if "_login_user" in g or not shared_store.enabled():
         return _snapshot_of(current_user)  # the row loaded already, or no store
-    subject = account_subject(str(user_id))
-    generation, stored = shared_store.lookup(subject, SNAPSHOT)
+    # The session carries "<id>:<session version>" (User.get_id): a snapshot is kept per
+    # version, so a session ended by a version bump never finds one and loads the row.
+    user_id, _, version = str(session_id).partition(":")
+    subject = account_subject(user_id)
+    snapshot_name = f"{SNAPSHOT}:v{version}"
+    generation, stored = shared_store.lookup(subject, snapshot_name)
     if generation is None:  # Redis is unavailable
         return _snapshot_of(current_user)
     if stored is not None:
         return AccountSnapshot.loads(stored)
     snapshot = _snapshot_of(current_user)
     if snapshot.is_authenticated:
-        shared_store.store(subject, SNAPSHOT, generation, snapshot.dumps())
+        shared_store.store(subject, snapshot_name, generation, snapshot.dumps())
     return snapshot
 
 

@@ -83,6 +83,8 @@ class Review(TenantMixin, TimestampMixin, db.Model):
     reviewer_email: Mapped[str] = mapped_column(sa.String(254), index=True)
     reviewer_name: Mapped[str] = mapped_column(sa.String(80))
     initials_only: Mapped[bool] = mapped_column(default=False)
+    # The reviewer deleted their account but kept the review published, under initials.
+    by_former_member: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     rating: Mapped[int] = mapped_column(sa.SmallInteger)
     rating_technique: Mapped[int | None] = mapped_column(sa.SmallInteger)
     rating_communication: Mapped[int | None] = mapped_column(sa.SmallInteger)

@@ -52,6 +52,11 @@ def manage_link(review: Review) -> str:
     return external_url("reviews.manage", token=manage_token(review))
 
 
+def can_manage(review: Review) -> bool:
+    """The reviewer may still edit or withdraw the review (its manage link works)."""
+    return review.state in LIVE_REVIEW_STATES
+
+
 def _max_age() -> int:
     return current_app.config.get("REVIEW_MANAGE_LINK_MAX_AGE", DEFAULT_MANAGE_LINK_MAX_AGE)
 
@@ -72,7 +77,7 @@ def review_for_token(token: str) -> Review:
     )
     if review is None:
         raise InvalidToken("invalid")
-    if review.revision != revision or review.state not in LIVE_REVIEW_STATES:
+    if review.revision != revision or not can_manage(review):
         raise InvalidToken("used")
     return review
 

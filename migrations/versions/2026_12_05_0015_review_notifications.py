@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_review_notifications"
-down_revision = "0013_search_synonyms"
+down_revision = "0014_account_self_service"
 branch_labels = None
 depends_on = None
 

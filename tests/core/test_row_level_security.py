@@ -403,4 +403,4 @@ def test_migrations_run_as_the_owner_while_the_app_runs_as_its_role(app):
     assert db.session.scalar(policies) == 0
     db.session.remove()
     upgrade()
-    assert db.session.scalar(policies) == before == 55
+    assert db.session.scalar(policies) == before == 57
