@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from directory.accounts.models import PlatformRole
-from directory.accounts.services import ensure_platform_user
+from directory.accounts.services import ensure_platform_user, set_active
 from directory.core import jobs, outbox
 from directory.core.addresses import InvalidEmail
 from directory.core.database_roles import db_roles_cli
@@ -47,6 +47,30 @@ def create_moderator(email: str, name: str, admin: bool) -> None:
     if password:
         click.echo(f"New account; its password is: {password}")
         click.echo("Sign in and change it from 'Forgot password' if you prefer your own.")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate(email: str) -> None:
+    """Stop EMAIL's account from signing in; every session it has ends at once."""
+    _set_active(email, active=False)
+    click.echo(f"{email} is deactivated; every session it had has ended.")
+
+
+@users_cli.command("reactivate")
+@click.argument("email")
+def reactivate(email: str) -> None:
+    """Let a deactivated account sign in again (with its password)."""
+    _set_active(email, active=True)
+    click.echo(f"{email} may sign in again.")
+
+
+def _set_active(email: str, active: bool) -> None:
+    try:
+        set_active(email, active)
+    except LookupError as problem:
+        raise click.BadParameter("no account uses this address", param_hint="EMAIL") from problem
+    db.session.commit()
 
 
 @click.command("seed-demo")

@@ -150,6 +150,19 @@ def reset_password(token: str, new_password: str) -> User:
     return user
 
 
+def set_active(email: str, active: bool) -> User:
+    """Deactivate an account (it cannot sign in, and every session and remember cookie
+    ends at once) or let it sign in again.  Raises LookupError for an unknown address."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise LookupError(email)
+    if user.is_active and not active:
+        user.session_version += 1
+    user.is_active = active
+    db.session.flush()
+    return user
+
+
 def ensure_platform_user(
     email: str, role: PlatformRole, display_name: str = ""
 ) -> tuple[User, str | None]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.accounts import services
+from directory.accounts.changes import end_other_sessions
 from directory.accounts.forms import ForgotPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
 from directory.core.addresses import InvalidEmail
 from directory.core.passwords import UnusablePassword
@@ -19,6 +20,15 @@ TOKEN_PROBLEMS = {
     "expired": "This link has expired. Ask for a new one below.",
     "invalid": "This link is not valid, or it has already been used.",
 }
+
+
+def start_fresh_session() -> None:
+    """Before signing someone in: nothing the session held while signed out (Flask-Login's
+    marks, the CSRF token) carries over; the visitor's own choices (the compare tray) do.
+    Flask's, Flask-Login's and Flask-WTF's keys all start with an underscore."""
+    kept = {key: value for key, value in session.items() if not key.startswith("_")}
+    session.clear()
+    session.update(kept)
 
 
 def safe_next_url(default: str) -> str:
@@ -47,6 +57,7 @@ def register():
             )
         else:
             db.session.commit()
+            start_fresh_session()
             login_user(user)
             flash(f"Welcome! We sent a link to {user.email} to confirm your address.", "success")
             return redirect(safe_next_url(url_for("accounts.account")))
@@ -66,6 +77,7 @@ def sign_in():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             db.session.commit()
+            start_fresh_session()
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.email}.", "success")
             # Without a `next`, the clinics domain knows where a member goes (by endpoint:
@@ -89,8 +101,14 @@ def login_alias():
 
 @bp.post("/sign-out")
 def sign_out():
+    """Sign out here; with `everywhere`, every other session and remember cookie of the
+    account ends too (a copied cookie included)."""
+    everywhere = current_user.is_authenticated and bool(request.form.get("everywhere"))
+    if everywhere:
+        end_other_sessions(current_user)
+        db.session.commit()
     logout_user()
-    flash("You are signed out.", "info")
+    flash("You are signed out everywhere." if everywhere else "You are signed out.", "info")
     return redirect(url_for("public.home"))
 
 

@@ -1,6 +1,9 @@
-"""A person creates an account, confirms it from the mailbox, signs out and back in."""
+"""A person creates an account, confirms it from the mailbox, signs out and back in, then
+signs out everywhere (a second device included)."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import expect
 
@@ -36,7 +39,7 @@ def test_register_confirm_sign_out_and_in(live_server, page, artifacts_dir, data
     expect(page.get_by_text("maya@example.com is confirmed")).to_be_visible()
     page.screenshot(path=artifacts_dir / f"account-confirmed-{kind}.png", full_page=True)
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.get_by_role("link", name="Sign in").first.click()
     page.get_by_label("Email address").fill("maya@example.com")
     page.get_by_label("Password").fill("wrong password")
@@ -45,4 +48,21 @@ def test_register_confirm_sign_out_and_in(live_server, page, artifacts_dir, data
     page.get_by_label("Password").fill("a sensible password")
     main.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as maya@example.com")).to_be_visible()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
+
+    # Signed in on a second device too; "Sign out everywhere" on the account page ends both.
+    other = page.context.browser.new_context(viewport={"width": 390, "height": 844})
+    phone = other.new_page()
+    phone.goto(live_server + "/sign-in")
+    phone.get_by_label("Email address").fill("maya@example.com")
+    phone.get_by_label("Password").fill("a sensible password")
+    phone.get_by_role("main").get_by_role("button", name="Sign in").click()
+    expect(phone.get_by_text("Signed in as maya@example.com")).to_be_visible()
+
+    page.goto(live_server + "/account")
+    page.screenshot(path=artifacts_dir / f"account-sessions-{kind}.png", full_page=True)
+    page.get_by_role("button", name="Sign out everywhere").click()
+    expect(page.get_by_text("You are signed out everywhere.")).to_be_visible()
+    phone.goto(live_server + "/account")
+    expect(phone).to_have_url(re.compile(r"/sign-in"))
+    other.close()

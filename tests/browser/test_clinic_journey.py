@@ -54,7 +54,7 @@ def test_owner_lists_a_therapist_and_a_client_reviews_from_the_invitation(
     expect(page.get_by_text("We emailed ari@example.org")).to_be_visible()
     page.screenshot(path=artifacts_dir / f"console-invitations-{kind}.png", full_page=True)
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.get_by_role("link", name="Development mailbox").click()
     page.get_by_role("link", name="How was your visit with John Wintertime?").click()
     page.locator("a[href*='/reviews/invited/']").click()

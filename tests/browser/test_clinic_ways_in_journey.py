@@ -52,7 +52,7 @@ def test_a_new_owner_lists_a_clinic_and_finds_the_console_again(
     main.get_by_role("button", name="Add a therapist").click()
     expect(page.get_by_label("Currency")).to_have_value("THB")
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_text("You are signed out")).to_be_visible()
     sign_in(page, live_server, OWNER_EMAIL)
     expect(page).to_have_url(live_server + "/manage/silom-hands/")  # one clinic: its console

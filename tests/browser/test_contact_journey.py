@@ -67,7 +67,7 @@ def test_a_client_books_and_calls_and_the_clinic_counts_both(
     expect(page.get_by_text("The closure is saved.")).to_be_visible()
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=artifacts_dir / f"contact-hours-console-{kind}.png", full_page=True)
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
 
     # A client on a phone, then on a desktop, sees how to reach John.
     for width in (390, 1280):
@@ -107,7 +107,7 @@ def test_a_client_books_and_calls_and_the_clinic_counts_both(
     page.screenshot(path=artifacts_dir / f"contact-clinic-1280-{kind}.png", full_page=True)
 
     sign_in(page, live_server, "owner@example.com")
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out", exact=True)).to_be_visible()
     dashboard = live_server + "/manage/bang-rak-thai-massage/"
     # Views, Book, Call, Email, Website; the ping may land a moment after the click.
     deadline = time.monotonic() + 10

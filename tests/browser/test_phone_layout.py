@@ -249,5 +249,5 @@ def test_the_header_stays_on_one_line_and_its_menu_works_on_a_phone(
         expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
     else:
         expect(header.get_by_role("link", name=LONG_NAME)).to_be_visible()
-        header.get_by_role("button", name="Sign out").click()
+        header.get_by_role("button", name="Sign out", exact=True).click()
         expect(header.get_by_text("Menu")).to_be_visible()

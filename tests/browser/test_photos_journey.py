@@ -65,7 +65,7 @@ def test_owner_adds_photos_a_visitor_reports_one_and_a_moderator_takes_it_down(
     page.get_by_label("What the photo shows").fill("Treatment room with a massage table")
     main.get_by_role("button", name="Upload").click()
     expect(page.get_by_text("The photo is added to the clinic's page")).to_be_visible()
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
 
     for width, height in ((1280, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})

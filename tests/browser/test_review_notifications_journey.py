@@ -55,7 +55,7 @@ def test_owner_chooses_the_digest_then_unsubscribes_signed_out(
             path=artifacts_dir / f"review-emails-console-{width}-{kind}.png", full_page=True
         )
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
 
     # A moderator publishes the review; the next morning the beat task sends the digest.
     with jobs.app_context():

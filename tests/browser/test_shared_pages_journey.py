@@ -78,7 +78,7 @@ def test_a_shared_profile_still_takes_each_visitors_own_actions(
     expect(header.locator(".compare-count")).to_have_text("1")
     expect(card.get_by_role("button", name="Remove from compare")).to_be_visible()
     second.screenshot(path=artifacts_dir / f"shared-search-signed-in-{kind}.png", full_page=True)
-    header.get_by_role("button", name="Sign out").click()  # its token is this visitor's
+    header.get_by_role("button", name="Sign out", exact=True).click()  # its token is this visitor's
     expect(second.get_by_role("link", name="Sign in")).to_be_visible()
 
     first.goto(url + "/therapists?q=upper+back+pain")
