@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from directory.accounts import services
+from directory.accounts import services, sign_in_throttle
 from directory.accounts.changes import end_other_sessions
 from directory.accounts.forms import ForgotPasswordForm, RegisterForm, ResetPasswordForm, SignInForm
 from directory.core.addresses import InvalidEmail
+from directory.core.formatting import plural
 from directory.core.passwords import UnusablePassword
 from directory.core.tokens import InvalidToken
 from directory.core.urls import same_site_path
@@ -73,21 +83,43 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next_url(url_for("public.home")))
     form = SignInForm()
+    status = 200
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
-            db.session.commit()
-            start_fresh_session()
-            login_user(user, remember=form.remember.data)
-            flash(f"Signed in as {user.email}.", "success")
-            # Without a `next`, the clinics domain knows where a member goes (by endpoint:
-            # accounts imports no domain that depends on it).
-            return redirect(safe_next_url(url_for("clinics.landing")))
-        form.password.errors.append("That email and password do not match an account.")
-    status = 422 if form.errors else 200
-    return render_template(
+        wait = sign_in_throttle.wait_before_trying(form.email.data)
+        if wait:
+            form.password.errors.append(
+                f"Too many wrong passwords for this account. Try again in {_wait_in_words(wait)},"
+                " or reset your password."
+            )
+            status = 429
+        else:
+            user = services.authenticate(form.email.data, form.password.data)
+            if user is not None:
+                sign_in_throttle.signed_in(user)
+                db.session.commit()
+                start_fresh_session()
+                login_user(user, remember=form.remember.data)
+                flash(f"Signed in as {user.email}.", "success")
+                # Without a `next`, the clinics domain knows where a member goes (by
+                # endpoint: accounts imports no domain that depends on it).
+                response = redirect(safe_next_url(url_for("clinics.landing")))
+                sign_in_throttle.remember_browser(response, user.email)
+                return response
+            sign_in_throttle.record_failure(form.email.data)
+            form.password.errors.append("That email and password do not match an account.")
+    if form.errors and status == 200:
+        status = 422
+    page = render_template(
         "accounts/sign_in.html", form=form, next=same_site_path(request.args.get("next"))
-    ), status
+    )
+    response = make_response(page, status)
+    if status == 429:
+        response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _wait_in_words(seconds: int) -> str:
+    return plural(seconds, "second") if seconds < 60 else plural(-(-seconds // 60), "minute")
 
 
 @bp.get("/login")
@@ -176,6 +208,7 @@ def reset_password(token: str):
             form.password.errors.append(str(problem))
         else:
             db.session.commit()
+            sign_in_throttle.forget_failures(user.email)  # the owner proved the address
             logout_user()
             flash("Your password is changed. Sign in with the new one.", "success")
             return redirect(url_for("accounts.sign_in", email=user.email))

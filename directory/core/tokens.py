@@ -20,6 +20,7 @@ class TokenPurpose(StrEnum):
     RESET_PASSWORD = "account.reset-password"
     CHANGE_EMAIL = "account.change-email"
     DELETE_ACCOUNT = "account.delete"
+    KNOWN_BROWSER = "account.known-browser"
     JOIN_CLINIC = "clinic.join"
     STOP_REVIEW_EMAILS = "clinic.stop-review-emails"
     CONFIRM_REVIEW = "review.confirm-email"
