@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, PasswordField, RadioField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from directory.accounts.forms import PASSWORD_RULES
-from directory.core.forms import PageForm, email_field
+from directory.core.forms import PageForm, RadioChoiceField, email_field
 
 
 def current_password_field() -> PasswordField:
@@ -50,7 +50,7 @@ class PasswordChangeForm(PageForm):
 
 
 class DeleteAccountForm(PageForm):
-    reviews = RadioField(
+    reviews = RadioChoiceField(
         "Your published reviews",
         choices=[
             SelectChoice(

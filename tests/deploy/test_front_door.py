@@ -87,7 +87,7 @@ def _certificate(folder: Path) -> Path:
 def _answers(port: int, use_tls: bool) -> bool:
     try:
         status, _headers, _body = _get(port, "/health/live", use_tls=use_tls, timeout=2)
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return False
     return status == 200
 
@@ -131,7 +131,10 @@ def front_door(database_url, tmp_path):
     nginx; yields (https port, http port, gunicorn port)."""
     if not Path(NGINX).exists():
         unavailable("nginx is not installed (Debian package nginx-light)")
-    app_port, https_port, http_port = free_port(), free_port(), free_port()
+    ports: set[int] = set()
+    while len(ports) < 3:  # a port the system hands out twice would serve two of them
+        ports.add(free_port())
+    app_port, https_port, http_port = sorted(ports)
     env = {
         **os.environ,
         "APP_ENV": "local",
@@ -168,7 +171,13 @@ def front_door(database_url, tmp_path):
         )
         nginx = subprocess.Popen([NGINX, "-c", str(main)], stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_until(lambda: _answers(app_port, use_tls=False), 60, "gunicorn to answer")
+
+        def gunicorn_answers() -> bool:
+            if gunicorn.poll() is not None:
+                pytest.fail("gunicorn exited:\n" + (tmp_path / "gunicorn.log").read_text())
+            return _answers(app_port, use_tls=False)
+
+        wait_until(gunicorn_answers, 60, "gunicorn to answer")
         wait_until(lambda: _answers(https_port, use_tls=True), 20, "nginx to answer")
         yield https_port, http_port, app_port
     finally:
