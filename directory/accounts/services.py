@@ -7,17 +7,18 @@ if the caller's transaction commits.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
 
 from directory.accounts.models import PlatformRole, User
-from directory.core.addresses import checked_email, normalize_email
+from directory.core.addresses import InvalidEmail, checked_email, normalize_email
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
 from directory.core.passwords import hash_new_password, hash_password, needs_rehash, verify_password
 from directory.core.tokens import InvalidToken, TokenPurpose, make_token, read_token
-from directory.core.urls import external_url
+from directory.core.urls import external_url, same_site_path
 from directory.extensions import db
 
 
@@ -44,8 +45,11 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def register_user(email: str, display_name: str, password: str) -> User:
-    """Create an account and queue the email that verifies its address.
+def register_user(
+    email: str, display_name: str, password: str, next_path: str | None = None
+) -> User:
+    """Create an account and queue the email that verifies its address (its link signs
+    in and goes on to `next_path`).
 
     Raises InvalidEmail, UnusablePassword or EmailAlreadyRegistered, having saved nothing.
     """
@@ -56,8 +60,30 @@ def register_user(email: str, display_name: str, password: str) -> User:
     user = User(email=email, display_name=display_name.strip(), password_hash=password_hash)
     db.session.add(user)
     db.session.flush()
-    send_verification_email(user)
+    send_verification_email(user, next_path)
     return user
+
+
+def ask_to_register(email: str, display_name: str, password: str, next_path: str | None) -> None:
+    """Registration as a visitor sees it: the same work and the same answer whether or
+    not the address has an account, so the page never tells who is registered.
+
+    A new address gets an account and the link that confirms it; a known one gets an
+    email telling its owner that someone tried to register with it, and the ways back
+    in.  Raises InvalidEmail or UnusablePassword, having saved nothing.
+    """
+    try:
+        register_user(email, display_name, password, next_path)
+    except EmailAlreadyRegistered:
+        owner = find_user_by_email(email)
+        queue_email(
+            owner.email,
+            "registration_attempt",
+            "Someone tried to create an account with your address",
+            user=owner,
+            sign_in_link=external_url("accounts.sign_in"),
+            reset_link=external_url("accounts.forgot_password"),
+        )
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -77,8 +103,11 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def send_verification_email(user: User) -> None:
-    token = make_token(TokenPurpose.VERIFY_ACCOUNT_EMAIL, {"uid": user.id, "email": user.email})
+def send_verification_email(user: User, next_path: str | None = None) -> None:
+    payload = {"uid": user.id, "email": user.email}
+    if next_path:
+        payload["next"] = next_path
+    token = make_token(TokenPurpose.VERIFY_ACCOUNT_EMAIL, payload)
     queue_email(
         user.email,
         "verify_account",
@@ -88,17 +117,25 @@ def send_verification_email(user: User) -> None:
     )
 
 
-def verify_email(token: str) -> User:
+@dataclass(frozen=True)
+class Verification:
+    user: User
+    first: bool  # this link confirmed the address (an earlier one had not)
+    next_path: str | None  # where the person was going when they registered
+
+
+def verify_email(token: str) -> Verification:
     """Mark the address in the token verified; raises InvalidToken.  Using it twice is harmless."""
     payload = read_token(
         TokenPurpose.VERIFY_ACCOUNT_EMAIL, token, current_app.config["EMAIL_TOKEN_MAX_AGE"]
     )
     user = db.session.get(User, payload.get("uid"))
-    if user is None or user.email != payload.get("email"):
+    if user is None or user.email != payload.get("email") or not user.is_active:
         raise InvalidToken("invalid")
-    if user.email_verified_at is None:
+    first = user.email_verified_at is None
+    if first:
         user.email_verified_at = utcnow()
-    return user
+    return Verification(user, first, same_site_path(payload.get("next")))
 
 
 def _password_fingerprint(user: User) -> str:
@@ -107,9 +144,21 @@ def _password_fingerprint(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the address belongs to an active account; silent otherwise."""
+    """Email a reset link if the address belongs to an active account, else an email
+    saying there is none: the same work either way (one email through the outbox), so
+    neither the page nor its timing tells who has an account."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
+        try:
+            address = checked_email(email)
+        except InvalidEmail:
+            return  # nowhere to write to: the form refuses such an address anyway
+        queue_email(
+            address,
+            "reset_password_no_account",
+            "Reset your password",
+            register_link=external_url("accounts.register"),
+        )
         return
     token = make_token(
         TokenPurpose.RESET_PASSWORD, {"uid": user.id, "fp": _password_fingerprint(user)}

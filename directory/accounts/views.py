@@ -52,29 +52,29 @@ def register():
     if current_user.is_authenticated:
         return redirect(safe_next_url(url_for("public.home")))
     form = RegisterForm()
+    next_path = same_site_path(request.args.get("next"))
     if form.validate_on_submit():
         try:
-            user = services.register_user(
-                form.email.data, form.display_name.data, form.password.data
+            services.ask_to_register(
+                form.email.data, form.display_name.data, form.password.data, next_path
             )
         except InvalidEmail as problem:
             form.email.errors.append(str(problem))
         except UnusablePassword as problem:
             form.password.errors.append(str(problem))
-        except services.EmailAlreadyRegistered:
-            form.email.errors.append(
-                "An account with this email already exists. Sign in, or reset your password."
-            )
         else:
             db.session.commit()
-            start_fresh_session()
-            login_user(user)
-            flash(f"Welcome! We sent a link to {user.email} to confirm your address.", "success")
-            return redirect(safe_next_url(url_for("accounts.account")))
+            # The same answer for a new address and a registered one: only the inbox
+            # tells them apart.
+            session["registered_email"] = form.email.data.strip()
+            return redirect(url_for("accounts.check_inbox"))
     status = 422 if form.errors else 200
-    return render_template(
-        "accounts/register.html", form=form, next=same_site_path(request.args.get("next"))
-    ), status
+    return render_template("accounts/register.html", form=form, next=next_path), status
+
+
+@bp.get("/register/check-your-inbox")
+def check_inbox():
+    return render_template("accounts/check_inbox.html", email=session.get("registered_email"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -152,12 +152,20 @@ def account():
 
 @bp.get("/account/verify/<token>")
 def verify_email(token: str):
+    """Confirm the address; the first time, sign its owner in (opening the link proves
+    the address) and take them where they were going when they registered."""
     try:
-        user = services.verify_email(token)
+        verification = services.verify_email(token)
     except InvalidToken as problem:
         flash(TOKEN_PROBLEMS[problem.reason], "error")
         return render_template("accounts/link_problem.html"), 400
     db.session.commit()
+    user = verification.user
+    if verification.first and not current_user.is_authenticated:
+        start_fresh_session()
+        login_user(user)
+        flash(f"Thank you: {user.email} is confirmed, and you are signed in.", "success")
+        return redirect(verification.next_path or url_for("accounts.account"))
     flash(f"Thank you: {user.email} is confirmed.", "success")
     return redirect(
         url_for("accounts.account" if current_user.is_authenticated else "accounts.sign_in")

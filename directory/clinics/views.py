@@ -47,6 +47,10 @@ def register():
         # "List your clinic" is most often a new owner's first visit: the account is
         # made on the way (the page says so), then registration brings them back here.
         return redirect(url_for("accounts.register", next=url_for("clinics.register")))
+    if not current_user.email_verified:
+        # A clinic's owner must be reachable, and no one lists a clinic in someone
+        # else's name with an address they do not hold.
+        return render_template("clinics/confirm_email_first.html"), 403
     form = ClinicForm()
     if form.validate_on_submit():
         try:

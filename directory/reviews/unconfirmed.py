@@ -7,8 +7,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from directory.core.addresses import normalize_email
+from directory.core.mail import queue_email
 from directory.core.models import utcnow
 from directory.core.tenancy import enter_clinic
+from directory.core.urls import external_url
 from directory.extensions import db
 from directory.reviews.models import Review, ReviewState
 from directory.reviews.submission import send_confirmation_email
@@ -21,8 +23,9 @@ PURGE_AFTER = timedelta(days=7)
 def resend_confirmation(therapist: Therapist, email: str) -> bool:
     """Queue the confirmation email again for the address's review still awaiting it.
 
-    Returns whether an email was queued; the caller must answer the same either way, so
-    nobody learns from the page whether an address reviewed anyone.  Flushes; the caller
+    Returns whether a review was waiting; an address with none is told so by email, and
+    the caller answers the same either way, so nobody learns from the page (or its timing)
+    whether an address reviewed anyone.  Flushes; the caller
     commits (the email leaves only then).
     """
     enter_clinic(therapist.clinic_id)  # unconfirmed rows are visible to their clinic only
@@ -35,6 +38,15 @@ def resend_confirmation(therapist: Therapist, email: str) -> bool:
         )
     )
     if review is None or review.created_at < utcnow() - PURGE_AFTER:
+        # The same work as for a waiting review (one email through the outbox), so the
+        # answer's timing does not tell either.
+        queue_email(
+            normalize_email(email),
+            "confirm_review_none_waiting",
+            f"Your review of {therapist.name}",
+            therapist=therapist,
+            write_link=external_url("reviews.new", slug=therapist.slug),
+        )
         return False
     send_confirmation_email(review, therapist)
     return True

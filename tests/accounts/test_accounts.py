@@ -41,9 +41,12 @@ def register(client, email="Ann.Client@Example.COM", password="a long password")
     )
 
 
-def test_registering_signs_in_and_sends_a_verification_link(client, mail_folder):
+def test_registering_sends_a_link_that_confirms_and_signs_in(client, mail_folder):
     response = register(client)
     assert response.status_code == 302
+    assert response.headers["Location"] == "/register/check-your-inbox"
+    assert b"ann.client@example.com" in client.get("/register/check-your-inbox").data.lower()
+    assert client.get("/account").status_code == 302  # not signed in before confirming
     user = db.session.scalar(sa.select(User))
     assert user.email == "ann.client@example.com"  # normalised
     assert user.password_hash.startswith("$argon2id$")
@@ -57,15 +60,28 @@ def test_registering_signs_in_and_sends_a_verification_link(client, mail_folder)
     assert user.email_verified
     assert b"confirmed" in client.get("/account").data
 
+    # Opened again, the link confirms nothing more and signs no one in.
+    other = client.application.test_client()
+    assert other.get(link_in(message)).status_code == 302
+    assert other.get("/account").status_code == 302
 
-def test_a_second_account_with_the_same_email_is_refused_next_to_the_field(client):
-    create_user("ann@example.com")
+
+def test_registering_a_known_address_answers_as_for_a_new_one_and_tells_its_owner(
+    client, mail_folder
+):
+    create_user("ann@example.com", display_name="Ann Owner")
     db.session.commit()
-    response = register(client, email="ANN@example.com")
-    assert response.status_code == 422
-    assert b"already exists" in response.data
-    assert b'value="ANN@example.com"' in response.data  # what was typed is kept
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
+    known = register(client, email="ANN@example.com")
+    fresh = register(client.application.test_client(), email="new.person@example.com")
+    assert known.status_code == fresh.status_code == 302
+    assert known.headers["Location"] == fresh.headers["Location"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
+
+    to_owner = [m for m in emails_in(mail_folder) if m["To"] == "ann@example.com"]
+    [message] = to_owner
+    assert message["Subject"] == "Someone tried to create an account with your address"
+    body = message.get_body(("plain",)).get_content()
+    assert "/sign-in" in body and "/forgot-password" in body
 
 
 def test_bad_registration_input_gets_messages_and_saves_nothing(client):
@@ -140,7 +156,11 @@ def test_forgot_password_answers_the_same_for_unknown_addresses(client, mail_fol
     known_answer = client.post("/forgot-password", data={"email": known.email})
     assert unknown_answer.status_code == known_answer.status_code == 302
     assert unknown_answer.headers["Location"] == known_answer.headers["Location"]
-    assert len(emails_in(mail_folder)) == 1
+    # Both did the same work: one email each, the unknown address told there is no account.
+    by_address = {message["To"]: message for message in emails_in(mail_folder)}
+    assert set(by_address) == {"nobody@example.com", "dan@example.com"}
+    assert "no account uses it" in by_address["nobody@example.com"].get_content()
+    assert "/reset-password/" in by_address["dan@example.com"].get_content()
 
 
 def test_tampered_expired_and_wrong_purpose_links_are_refused(app, client):

@@ -39,6 +39,14 @@ def test_a_new_owner_lists_a_clinic_and_finds_the_console_again(
     page.get_by_label("Repeat the password").fill(PASSWORD)
     main.get_by_role("button", name="Create account").click()
 
+    # The account is confirmed from the inbox; the link signs in and leads on.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your inbox")
+    expect(main.get_by_text(OWNER_EMAIL)).to_be_visible()
+    page.screenshot(path=artifacts_dir / f"ways-in-check-inbox-1280-{kind}.png")
+    page.get_by_role("link", name="Development mailbox").click()
+    page.get_by_role("link", name="Confirm your email address").click()
+    page.locator("a[href*='/account/verify/']").click()
+
     expect(page.get_by_role("heading", level=1)).to_have_text("List your clinic")
     page.get_by_label("Clinic name").fill("Silom Hands")
     page.get_by_label("Street address").fill("12 Silom Road")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from directory.clinics.models import Clinic, Membership, Role
 from directory.extensions import db
+from tests.accounts.test_accounts import emails_in, link_in
 from tests.clinics.test_console import CLINIC_FORM, member, sign_in
 from tests.factories import PASSWORD, create_clinic, create_therapist, create_user
 
@@ -101,13 +102,17 @@ def test_list_your_clinic_is_offered_on_the_home_page_and_in_the_footer(client):
     assert 'href="/clinics/new">List your clinic</a>' in footer
 
 
-def test_a_signed_out_new_owner_makes_the_account_on_the_way_to_the_clinic(client):
+def test_a_signed_out_new_owner_makes_the_account_on_the_way_to_the_clinic(client, mail_folder):
     response = client.get("/clinics/new")
     assert response.headers["Location"] == "/register?next=/clinics/new"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "your account first, then your clinic" in page
     assert 'href="/sign-in?next=/clinics/new"' in page  # for those who have an account
     response = client.post("/register?next=/clinics/new", data=NEW_OWNER)
+    assert response.headers["Location"] == "/register/check-your-inbox"
+    # The emailed link confirms the address, signs in and leads on to the clinic form.
+    [message] = emails_in(mail_folder)
+    response = client.get(link_in(message))
     assert response.headers["Location"] == "/clinics/new"
     response = client.post("/clinics/new", data=CLINIC_FORM)
     clinic = db.session.scalar(sa.select(Clinic))
@@ -116,9 +121,21 @@ def test_a_signed_out_new_owner_makes_the_account_on_the_way_to_the_clinic(clien
     assert f'<a href="/manage/{clinic.slug}/">Your clinics</a>' in header
 
 
-def test_registering_never_follows_an_off_site_next(client):
-    response = client.post("/register?next=//evil.example/", data=NEW_OWNER)
-    assert response.headers["Location"] == "/account"
+def test_an_unconfirmed_address_cannot_list_a_clinic(client):
+    user = create_user(verified=False)
+    db.session.commit()
+    sign_in(client, user)
+    page = client.get("/clinics/new")
+    assert page.status_code == 403
+    assert "Confirm your email first" in page.get_data(as_text=True)
+    assert client.post("/clinics/new", data=CLINIC_FORM).status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Clinic)) == 0
+
+
+def test_registering_never_follows_an_off_site_next(client, mail_folder):
+    client.post("/register?next=//evil.example/", data=NEW_OWNER)
+    [message] = emails_in(mail_folder)
+    assert client.get(link_in(message)).headers["Location"] == "/account"
 
 
 def test_the_header_shows_a_new_membership_at_once_with_pages_shared(redis_app):
