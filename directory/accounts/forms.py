@@ -36,8 +36,9 @@ def repeat_password_field(label: str) -> PasswordField:
     )
 
 
-class RegisterForm(PageForm):
-    display_name = StringField(
+def display_name_field() -> StringField:
+    """A person's name as the site shows it (registration, and its change later)."""
+    return StringField(
         "Your name",
         validators=[
             DataRequired(message="Tell us what to call you."),
@@ -45,6 +46,10 @@ class RegisterForm(PageForm):
         ],
         render_kw={"autocomplete": "name"},
     )
+
+
+class RegisterForm(PageForm):
+    display_name = display_name_field()
     email = email_field()
     password = PasswordField(
         "Password", validators=PASSWORD_RULES, render_kw={"autocomplete": "new-password"}

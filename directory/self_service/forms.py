@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
 
-from directory.accounts.forms import PASSWORD_RULES
+from directory.accounts.forms import PASSWORD_RULES, display_name_field
 from directory.core.forms import PageForm, RadioChoiceField, email_field
 
 
@@ -19,14 +19,7 @@ def current_password_field() -> PasswordField:
 
 
 class NameForm(PageForm):
-    display_name = StringField(
-        "Your name",
-        validators=[
-            DataRequired(message="Tell us what to call you."),
-            Length(max=80, message="Keep it under 80 characters."),
-        ],
-        render_kw={"autocomplete": "name"},
-    )
+    display_name = display_name_field()
 
 
 class EmailChangeForm(PageForm):

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import re
-from email import policy
-from email.parser import BytesParser
 
+from tests.accounts.test_accounts import emails_in  # noqa: F401 - shared with these tests
 from tests.factories import PASSWORD
 
 LINK = re.compile(r"http://localhost(/\S+)")
-
-
-def emails_in(folder) -> list:
-    messages = []
-    for path in sorted(folder.glob("*.eml")):
-        with path.open("rb") as handle:
-            messages.append(BytesParser(policy=policy.default).parse(handle))
-    return messages
 
 
 def links_in(message) -> list[str]:
