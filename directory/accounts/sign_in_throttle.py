@@ -27,6 +27,7 @@ import redis
 from flask import Response, current_app, request
 
 from directory.accounts.models import User
+from directory.accounts.services import authenticate
 from directory.core import redis_client
 from directory.core.addresses import normalize_email
 from directory.core.mail import queue_email
@@ -40,6 +41,29 @@ FAILURE_MEMORY_SECONDS = 24 * 3600
 TELL_OWNER_AFTER = 10
 KNOWN_BROWSER_COOKIE = "known_browser"
 KNOWN_BROWSER_SECONDS = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What a sign-in attempt came to: the user (right password), or how long to wait
+    (too many failures), or neither (a wrong password)."""
+
+    user: User | None = None
+    wait_seconds: int = 0
+
+
+def attempt_sign_in(email: str, password: str) -> Attempt:
+    """Check a password for `email` under the per-account delays; counts a failure, and
+    on success tells the owner of many failures before (an email the caller commits)."""
+    wait = wait_before_trying(email)
+    if wait:
+        return Attempt(wait_seconds=wait)
+    user = authenticate(email, password)
+    if user is None:
+        record_failure(email)
+        return Attempt()
+    signed_in(user)
+    return Attempt(user=user)
 
 
 def clock() -> float:

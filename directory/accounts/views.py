@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from directory.accounts import services, sign_in_throttle
@@ -83,39 +74,32 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next_url(url_for("public.home")))
     form = SignInForm()
-    status = 200
+    attempt = sign_in_throttle.Attempt()
     if form.validate_on_submit():
-        wait = sign_in_throttle.wait_before_trying(form.email.data)
-        if wait:
+        attempt = sign_in_throttle.attempt_sign_in(form.email.data, form.password.data)
+        if attempt.user is not None:
+            db.session.commit()
+            start_fresh_session()
+            login_user(attempt.user, remember=form.remember.data)
+            flash(f"Signed in as {attempt.user.email}.", "success")
+            # Without a `next`, the clinics domain knows where a member goes (by endpoint:
+            # accounts imports no domain that depends on it).
+            response = redirect(safe_next_url(url_for("clinics.landing")))
+            sign_in_throttle.remember_browser(response, attempt.user.email)
+            return response
+        if attempt.wait_seconds:
             form.password.errors.append(
-                f"Too many wrong passwords for this account. Try again in {_wait_in_words(wait)},"
-                " or reset your password."
+                "Too many wrong passwords for this account. Try again in"
+                f" {_wait_in_words(attempt.wait_seconds)}, or reset your password."
             )
-            status = 429
         else:
-            user = services.authenticate(form.email.data, form.password.data)
-            if user is not None:
-                sign_in_throttle.signed_in(user)
-                db.session.commit()
-                start_fresh_session()
-                login_user(user, remember=form.remember.data)
-                flash(f"Signed in as {user.email}.", "success")
-                # Without a `next`, the clinics domain knows where a member goes (by
-                # endpoint: accounts imports no domain that depends on it).
-                response = redirect(safe_next_url(url_for("clinics.landing")))
-                sign_in_throttle.remember_browser(response, user.email)
-                return response
-            sign_in_throttle.record_failure(form.email.data)
             form.password.errors.append("That email and password do not match an account.")
-    if form.errors and status == 200:
-        status = 422
     page = render_template(
         "accounts/sign_in.html", form=form, next=same_site_path(request.args.get("next"))
     )
-    response = make_response(page, status)
-    if status == 429:
-        response.headers["Retry-After"] = str(wait)
-    return response
+    if attempt.wait_seconds:
+        return page, 429, {"Retry-After": str(attempt.wait_seconds)}
+    return page, 422 if form.errors else 200
 
 
 def _wait_in_words(seconds: int) -> str:
