@@ -14,6 +14,10 @@ import pytest
 
 from tests.support import ROOT, free_port
 
+# The app runs in a process of its own, so which database it reads does not matter here:
+# once is enough.
+pytestmark = pytest.mark.postgres
+
 # The app in a process of its own: sentry-sdk's client is global to a process.
 FAILING_REQUEST = """
 import sys
