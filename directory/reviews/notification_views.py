@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 
 from directory.clinics.access import clinic_route
-from directory.clinics.models import ReviewEmails
+from directory.clinics.models import Membership, ReviewEmails
 from directory.clinics.permissions import Permission
 from directory.core.tokens import InvalidToken
 from directory.extensions import csrf, db
@@ -61,13 +61,7 @@ def unsubscribe(token: str):
         membership = notifications.membership_for_unsubscribe(token)
     except InvalidToken as problem:
         return _link_problem(problem)
-    return render_template(
-        "reviews/unsubscribe.html",
-        membership=membership,
-        clinic=membership.clinic,
-        email=membership.user.email,
-        done=False,
-    )
+    return _unsubscribe_page(membership, done=False)
 
 
 @bp.post("/review-emails/unsubscribe/<token>")
@@ -79,10 +73,14 @@ def confirm_unsubscribe(token: str):
         return _link_problem(problem)
     notifications.choose(membership, ReviewEmails.NONE)
     db.session.commit()
+    return _unsubscribe_page(membership, done=True)
+
+
+def _unsubscribe_page(membership: Membership, *, done: bool) -> str:
     return render_template(
         "reviews/unsubscribe.html",
         membership=membership,
         clinic=membership.clinic,
         email=membership.user.email,
-        done=True,
+        done=done,
     )
