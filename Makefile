@@ -4,8 +4,9 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 FLASK   = $(BIN)/flask --app directory
 STAMP   = $(VENV)/.installed-stamp
+TEST_PROCESSES ?= 2
 
-.PHONY: install run test lint format worker beat services bench bench-small clean
+.PHONY: install run test lint format worker beat services bench bench-small load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +24,12 @@ run: install
 	@echo ""
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Two processes share the tests; those marked `alone` (a load test, timing comparisons)
+# run afterwards with the machine to themselves.
 test: install
 	bash scripts/ensure-services.sh
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_PROCESSES) -m "not alone"
+	$(BIN)/pytest -m alone
 
 lint: install
 	$(BIN)/ruff check .
@@ -52,6 +56,12 @@ bench: install
 bench-small: install
 	bash scripts/ensure-services.sh
 	$(BIN)/python -m scripts.bench --small
+
+# Ten minutes of mixed traffic through nginx (Debian's nginx-light) and gunicorn at 100,000
+# therapists, failing on any error or lost review: figures go to docs/benchmarks.md.
+load: install
+	bash scripts/ensure-services.sh
+	$(BIN)/python -m scripts.load
 
 clean:
 	rm -rf $(VENV) instance test-artifacts .pytest_cache .ruff_cache

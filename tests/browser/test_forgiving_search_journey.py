@@ -20,6 +20,7 @@ from directory.therapists.models import (
     TherapistCondition,
     TherapistModality,
 )
+from tests.browser.helpers import live_filters_ready
 from tests.factories import create_clinic, create_review, create_therapist
 
 PHONE_HEIGHT = 844
@@ -107,6 +108,7 @@ def test_a_misspelt_city_a_synonym_and_a_chip(
 
     # A filter becomes a chip; choosing one kind of massage does not hide the others.
     kinds = page.locator(".facet", has_text="Kind of massage")
+    live_filters_ready(page)
     kinds.get_by_label(re.compile("Swedish")).check()
     expect(page).to_have_url(re.compile(r"specialty=swedish"))
     expect(
@@ -123,6 +125,7 @@ def test_a_misspelt_city_a_synonym_and_a_chip(
     expect(page).not_to_have_url(re.compile(r"specialty"))
 
     # Highest rated says how it ranks.
+    live_filters_ready(page)
     page.get_by_label("Sort by").select_option("rating")
     expect(results.locator(".sort-note")).to_contain_text("confidence-adjusted rating")
     expect(results.get_by_role("link", name="How reviews work")).to_be_visible()

@@ -20,7 +20,7 @@ from directory.core.tenancy import act_for_all_clinics
 from directory.extensions import db
 from directory.photos.services import set_headshot
 from directory.therapists.models import Therapist
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import live_filters_ready, sign_in
 from tests.browser.test_contact_journey import STATUS, counts_on_dashboard
 from tests.browser.test_forgiving_search_journey import PHONE_HEIGHT, seattle_directory
 from tests.factories import create_user
@@ -68,6 +68,7 @@ def test_from_a_misspelt_search_to_a_counted_booking_and_call(
     # A filter, then its chip taken away again.
     if width < 800:
         page.get_by_role("button", name=re.compile("Filters")).click()
+    live_filters_ready(page)
     page.locator(".facet", has_text="Kind of massage").get_by_label(re.compile("Swedish")).check()
     expect(results.get_by_role("link", name="Remove the filter Swedish")).to_be_visible()
     page.screenshot(path=artifacts_dir / f"reach-chip-{width}-{kind}.png", full_page=True)

@@ -17,6 +17,7 @@ from directory.therapists.models import (
     TherapistCondition,
     TherapistModality,
 )
+from tests.browser.helpers import live_filters_ready
 from tests.factories import create_clinic, create_review, create_therapist
 
 
@@ -116,17 +117,20 @@ def test_find_narrow_and_open_a_therapist(live_server, page, artifacts_dir, data
     page.get_by_label("What do you need help with?").fill("")
     page.get_by_label("Near").fill("Toronto")
     # Mississauga's centre is 25.3 km away.  Choosing a distance searches at once.
+    live_filters_ready(page)
     page.get_by_label("Within").select_option("50")
     expect(page).to_have_url(re.compile(r"radius_km=50"))
     expect(
         results.get_by_role("heading", name="2 therapists within 50 km of Toronto")
     ).to_be_visible()
+    live_filters_ready(page)
     page.get_by_label("Sort by").select_option("distance")
     expect(page).to_have_url(re.compile(r"sort=distance"))
     expect(results.locator("article h3").first).to_contain_text("Maria Lopez")
     expect(results.locator("article", has_text="Dev Patel").locator(".distance")).to_contain_text(
         "km away"
     )
+    live_filters_ready(page)
     page.locator(".facet", has_text="Kind of massage").get_by_label(
         re.compile("Deep tissue")
     ).check()
@@ -137,6 +141,7 @@ def test_find_narrow_and_open_a_therapist(live_server, page, artifacts_dir, data
     page.screenshot(path=artifacts_dir / f"search-{kind}.png", full_page=True)
 
     # Nothing matches: the page says what to relax, with how many that would find.
+    live_filters_ready(page)
     page.get_by_label("Minimum rating").select_option("4.5")
     expect(results.get_by_text("No therapist matches all of that.")).to_be_visible()
     expect(results.get_by_role("link", name=re.compile("Any rating"))).to_be_visible()

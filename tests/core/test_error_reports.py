@@ -45,7 +45,13 @@ class Ingest(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        if self.headers.get("Content-Encoding") == "gzip":
+        # sentry-sdk compresses with brotli when the package is installed, else gzip.
+        encoding = self.headers.get("Content-Encoding")
+        if encoding == "br":
+            import brotli  # present whenever sentry-sdk chose it
+
+            body = brotli.decompress(body)
+        elif encoding == "gzip":
             body = gzip.decompress(body)
         self.received.append(body)
         self.send_response(200)

@@ -1,87 +1,24 @@
 """The production front door as shipped: a real nginx with deploy/nginx.conf in front of
-gunicorn with deploy/gunicorn.conf.py, on loopback.
-
-nginx runs with a main configuration of the test's own (pid, logs and temporary folders
-in the test's folder) that includes deploy/nginx.conf, whose site-specific lines are
-replaced by the test's ports, certificate and folders.
-"""
+gunicorn with deploy/gunicorn.conf.py, on loopback (scripts.front_door writes nginx's
+configuration from the shipped file)."""
 
 from __future__ import annotations
 
 import http.client
 import os
-import shutil
 import socket
 import ssl
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.support import ROOT, free_port, unavailable, wait_until
+from scripts import front_door as shipped
+from tests.support import free_port, unavailable, wait_until
 
 pytestmark = pytest.mark.postgres
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 INSECURE = ssl._create_unverified_context()  # the test's own self-signed certificate
-
-
-def _site_config(https_port: int, http_port: int, app_port: int, certificate: Path) -> str:
-    """deploy/nginx.conf with the lines an operator makes their own replaced."""
-    text = (ROOT / "deploy" / "nginx.conf").read_text()
-    replacements = {
-        "listen 80;": f"listen 127.0.0.1:{http_port};",
-        "listen [::]:80;": "",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-        "listen [::]:443 ssl http2;": "",
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
-        "/etc/ssl/directory/fullchain.pem": str(certificate),
-        "/etc/ssl/directory/privkey.pem": str(certificate.with_suffix(".key")),
-        "/srv/directory/static/": f"{ROOT / 'static'}/",
-        "/srv/directory/media/": f"{certificate.parent / 'media'}/",
-    }
-    for old, new in replacements.items():
-        assert old in text, f"deploy/nginx.conf no longer has {old!r}: update this test"
-        text = text.replace(old, new)
-    return text
-
-
-def _main_config(folder: Path, site: Path) -> str:
-    user = "user root;" if os.geteuid() == 0 else ""  # workers must read the test's folder
-    temp = "\n".join(
-        f"    {kind}_temp_path {folder / kind};"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return f"""{user}
-daemon off;
-worker_processes 1;
-pid {folder / "nginx.pid"};
-error_log {folder / "error.log"} warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    access_log off;
-{temp}
-    include {site};
-}}
-"""
-
-
-def _certificate(folder: Path) -> Path:
-    certificate = folder / "localhost.pem"
-    key = certificate.with_suffix(".key")
-    subprocess.run(
-        [
-            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
-            *("-subj", "/CN=localhost", "-keyout", str(key), "-out", str(certificate)),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return certificate
 
 
 def _answers(port: int, use_tls: bool) -> bool:
@@ -129,7 +66,7 @@ def _half_open(port: int, use_tls: bool) -> socket.socket:
 def front_door(database_url, tmp_path):
     """gunicorn (one worker of two threads, so two stuck threads would freeze it) behind
     nginx; yields (https port, http port, gunicorn port)."""
-    if not Path(NGINX).exists():
+    if not Path(shipped.NGINX).exists():
         unavailable("nginx is not installed (Debian package nginx-light)")
     ports: set[int] = set()
     while len(ports) < 3:  # a port the system hands out twice would serve two of them
@@ -151,25 +88,10 @@ def front_door(database_url, tmp_path):
         "REDIS_URL": "",
         "CELERY_BROKER_URL": "",
     }
-    (tmp_path / "media").mkdir()
-    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp_path / kind).mkdir()
-    site = tmp_path / "directory.conf"
-    site.write_text(_site_config(https_port, http_port, app_port, _certificate(tmp_path)))
-    main = tmp_path / "nginx.conf"
-    main.write_text(_main_config(tmp_path, site))
-    checked = subprocess.run([NGINX, "-t", "-c", str(main)], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
-
+    main = shipped.write_nginx_config(tmp_path, shipped.Ports(https_port, http_port, app_port))
     with (tmp_path / "gunicorn.log").open("w") as log:
-        gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        nginx = subprocess.Popen([NGINX, "-c", str(main)], stdout=log, stderr=subprocess.STDOUT)
+        gunicorn = shipped.start_gunicorn(env, log)
+        nginx = shipped.start_nginx(main, log)
     try:
 
         def gunicorn_answers() -> bool:
@@ -181,14 +103,7 @@ def front_door(database_url, tmp_path):
         wait_until(lambda: _answers(https_port, use_tls=True), 20, "nginx to answer")
         yield https_port, http_port, app_port
     finally:
-        for process in (nginx, gunicorn):
-            process.terminate()
-        for process in (nginx, gunicorn):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        shipped.stop(nginx, gunicorn)
 
 
 def test_half_open_connections_hold_gunicorn_but_not_the_site_behind_nginx(front_door):

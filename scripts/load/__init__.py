@@ -1,0 +1,1 @@
+"""Mixed traffic through the production front door (`make load`)."""
