@@ -71,6 +71,7 @@ def celery_init_app(app: Flask) -> Celery:
         # Task modules are named by configuration, not imported by the app: `directory`
         # never imports `workers`, but a worker (or eager dispatch) loads them by name.
         imports=(
+            "workers.answers",
             "workers.emails",
             "workers.indexing",
             "workers.maintenance",

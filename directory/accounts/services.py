@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from directory.accounts.models import PlatformRole, User
+from directory.core import outbox
 from directory.core.addresses import InvalidEmail, checked_email, normalize_email
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
@@ -143,18 +144,31 @@ def _password_fingerprint(user: User) -> str:
     return user.password_hash[-16:]
 
 
+# The job that answers a reset request, by email, once the request has committed.
+ANSWER_PASSWORD_RESET_TASK = "accounts.answer_password_reset"
+
+
 def request_password_reset(email: str) -> None:
+    """Queue the answer to a reset request for `email`.
+
+    The request does the same work for every address, one job through the outbox, and
+    the job decides what to write (answer_password_reset): neither the page nor its
+    timing tells whether the address has an account.
+    """
+    try:
+        address = checked_email(email)
+    except InvalidEmail:
+        return  # nowhere to write to: the form refuses such an address anyway
+    outbox.enqueue(ANSWER_PASSWORD_RESET_TASK, email=address)
+
+
+def answer_password_reset(email: str) -> None:
     """Email a reset link if the address belongs to an active account, else an email
-    saying there is none: the same work either way (one email through the outbox), so
-    neither the page nor its timing tells who has an account."""
+    saying there is none (the job queued by request_password_reset)."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
-        try:
-            address = checked_email(email)
-        except InvalidEmail:
-            return  # nowhere to write to: the form refuses such an address anyway
         queue_email(
-            address,
+            email,
             "reset_password_no_account",
             "Reset your password",
             register_link=external_url("accounts.register"),

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from directory.core import outbox
 from directory.core.addresses import normalize_email
 from directory.core.mail import queue_email
 from directory.core.models import utcnow
@@ -20,28 +21,38 @@ from directory.therapists.models import Therapist
 PURGE_AFTER = timedelta(days=7)
 
 
-def resend_confirmation(therapist: Therapist, email: str) -> bool:
-    """Queue the confirmation email again for the address's review still awaiting it.
+# The job that answers a request for the confirmation link again, by email.
+ANSWER_RESEND_TASK = "reviews.answer_resend"
 
-    Returns whether a review was waiting; an address with none is told so by email, and
-    the caller answers the same either way, so nobody learns from the page (or its timing)
-    whether an address reviewed anyone.  Flushes; the caller
-    commits (the email leaves only then).
+
+def request_resend(therapist: Therapist, email: str) -> None:
+    """Queue the answer to "send my confirmation link again" for `email`.
+
+    The request does the same work for every address, one job through the outbox, and
+    the job decides what to write (answer_resend): neither the page nor its timing tells
+    whether the address has a review waiting.  The caller commits.
     """
+    outbox.enqueue(ANSWER_RESEND_TASK, therapist_id=therapist.id, email=normalize_email(email))
+
+
+def answer_resend(therapist_id: int, email: str) -> bool:
+    """Queue the confirmation email again for the address's review still awaiting it, or
+    an email saying none is waiting; returns whether one was.  Flushes."""
+    therapist = db.session.get(Therapist, therapist_id)
+    if therapist is None:
+        return False  # deleted since: nothing to write about
     enter_clinic(therapist.clinic_id)  # unconfirmed rows are visible to their clinic only
     review = db.session.scalar(
         sa.select(Review).where(
             Review.therapist_id == therapist.id,
             Review.clinic_id == therapist.clinic_id,
-            Review.reviewer_email == normalize_email(email),
+            Review.reviewer_email == email,
             Review.state == ReviewState.AWAITING_EMAIL,
         )
     )
     if review is None or review.created_at < utcnow() - PURGE_AFTER:
-        # The same work as for a waiting review (one email through the outbox), so the
-        # answer's timing does not tell either.
         queue_email(
-            normalize_email(email),
+            email,
             "confirm_review_none_waiting",
             f"Your review of {therapist.name}",
             therapist=therapist,

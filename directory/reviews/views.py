@@ -180,7 +180,7 @@ def resend(slug: str):
         abort(404)
     form = ResendConfirmationForm()
     if form.validate_on_submit():
-        unconfirmed.resend_confirmation(therapist, form.email.data)
+        unconfirmed.request_resend(therapist, form.email.data)
         db.session.commit()
         # The same answer whether or not the address has a review waiting.
         return render_template("reviews/resent.html", therapist=therapist, email=form.email.data)

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from directory.core.mail import SEND_EMAIL_TASK, SentEmail, queue_email
 from directory.core.outbox import OutboxMessage, OutboxState
 from directory.extensions import db
+from tests.factories import create_user
 from tests.support import CeleryWorker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,3 +77,21 @@ def test_a_worker_sends_the_verification_email_once(make_app, worker, redis_url,
         assert [m["To"] for m in messages] == ["wen@example.com", "marker@example.com"]
         assert db.session.scalar(sa.select(sa.func.count()).select_from(SentEmail)) == 2
         db.session.remove()
+
+
+def test_a_worker_answers_a_password_reset_with_one_email(make_app, worker, redis_url, smtp_server):
+    """The request queues a job; the worker decides the answer and sends it, once."""
+    app = make_app(CELERY_EAGER=False, CELERY_BROKER_URL=redis_url, CELERY_QUEUE=worker)
+    with app.app_context():
+        create_user("reset.me@example.com")
+        db.session.commit()
+    client = app.test_client()
+    for email in ("reset.me@example.com", "nobody@example.com"):
+        assert client.post("/forgot-password", data={"email": email}).status_code == 302
+
+    messages = smtp_server.wait_for(2, timeout=60)
+    by_address = {m["To"]: m.get_body(("plain",)).get_content() for m in messages}
+    assert len(messages) == 2
+    assert "/reset-password/" in by_address["reset.me@example.com"]
+    assert "/reset-password/" not in by_address["nobody@example.com"]
+    assert "/register" in by_address["nobody@example.com"]
