@@ -32,9 +32,8 @@ limit_request_line = 4094
 limit_request_fields = 60
 limit_request_field_size = 8190
 
-# Recycle workers now and then, staggered, so a slow leak can never take the site down.
-max_requests = 5000
-max_requests_jitter = 500
+# No max_requests: a worker that restarts drops the keep-alive connections nginx holds to
+# it, and a request nginx has just sent on one fails (a POST cannot be sent again).
 
 # The app writes one log line per request itself (LOG_REQUESTS); gunicorn logs errors.
 accesslog = None

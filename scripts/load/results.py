@@ -57,7 +57,7 @@ class Outcome:
 
     @property
     def server_errors(self) -> int:
-        return sum(n for kind, n in self.failures.items() if ": HTTP 5" in kind)
+        return sum(n for kind, n in self.failures.items() if "HTTP 5" in kind)
 
     @property
     def clean(self) -> bool:

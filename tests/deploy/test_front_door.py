@@ -4,10 +4,13 @@ configuration from the shipped file)."""
 
 from __future__ import annotations
 
+import collections
 import http.client
 import os
+import signal
 import socket
 import ssl
+import threading
 import time
 from pathlib import Path
 
@@ -65,7 +68,7 @@ def _half_open(port: int, use_tls: bool) -> socket.socket:
 @pytest.fixture
 def front_door(database_url, tmp_path):
     """gunicorn (one worker of two threads, so two stuck threads would freeze it) behind
-    nginx; yields (https port, http port, gunicorn port)."""
+    nginx; yields (https port, http port, gunicorn port, the gunicorn process)."""
     if not Path(shipped.NGINX).exists():
         unavailable("nginx is not installed (Debian package nginx-light)")
     ports: set[int] = set()
@@ -101,13 +104,13 @@ def front_door(database_url, tmp_path):
 
         wait_until(gunicorn_answers, 60, "gunicorn to answer")
         wait_until(lambda: _answers(https_port, use_tls=True), 20, "nginx to answer")
-        yield https_port, http_port, app_port
+        yield https_port, http_port, app_port, gunicorn
     finally:
         shipped.stop(nginx, gunicorn)
 
 
 def test_half_open_connections_hold_gunicorn_but_not_the_site_behind_nginx(front_door):
-    https_port, _http_port, app_port = front_door
+    https_port, _http_port, app_port, _gunicorn = front_door
     held = [_half_open(https_port, use_tls=True) for _ in range(4)]
     try:
         started = time.monotonic()
@@ -130,7 +133,7 @@ def test_half_open_connections_hold_gunicorn_but_not_the_site_behind_nginx(front
 
 
 def test_rate_limits_count_each_visitor_behind_the_proxy(front_door):
-    https_port, _http_port, _app_port = front_door
+    https_port, _http_port, _app_port, _gunicorn = front_door
 
     def remaining(source: str, **headers) -> int:
         status, answer, _body = _get(https_port, "/api/v1/openapi.json", source=source, **headers)
@@ -147,7 +150,7 @@ def test_rate_limits_count_each_visitor_behind_the_proxy(front_door):
 
 
 def test_https_only_with_hsts_and_no_version_in_the_server_header(front_door):
-    https_port, http_port, _app_port = front_door
+    https_port, http_port, _app_port, _gunicorn = front_door
     for path in ("/", "/static/css/site.css", "/api/v1/openapi.json"):
         status, headers, _body = _get(https_port, path)
         assert status == 200, path
@@ -157,3 +160,37 @@ def test_https_only_with_hsts_and_no_version_in_the_server_header(front_door):
     status, headers, _body = _get(http_port, "/therapists?q=thai", use_tls=False)
     assert status == 301
     assert headers["Location"] == "https://localhost/therapists?q=thai"
+
+
+def test_a_gunicorn_reload_fails_no_request_behind_nginx(front_door):
+    """Reloading gunicorn (SIGHUP, as a deploy does) replaces its worker, which drops the
+    kept-alive connections nginx holds to it; nginx sends a GET that met one again."""
+    https_port, _http_port, _app_port, gunicorn = front_door
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def visitor(source: str) -> None:
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", https_port, timeout=20, context=INSECURE, source_address=(source, 0)
+        )
+        while not stop.is_set():
+            connection.request("GET", "/health/live", headers={"Host": "localhost"})
+            answer = connection.getresponse()
+            answer.read()
+            statuses.append(answer.status)
+        connection.close()
+
+    visitors = [threading.Thread(target=visitor, args=(f"127.0.0.{n}",)) for n in (4, 5, 6)]
+    for thread in visitors:
+        thread.start()
+    try:
+        for _ in range(3):
+            time.sleep(1)
+            gunicorn.send_signal(signal.SIGHUP)
+        time.sleep(2)
+    finally:
+        stop.set()
+        for thread in visitors:
+            thread.join(timeout=30)
+    assert len(statuses) > 100
+    assert set(statuses) == {200}, collections.Counter(statuses)
